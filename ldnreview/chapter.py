@@ -1,0 +1,226 @@
+"""A condition chapter: the same calls for every condition, so every chapter has the same skeleton.
+
+A notebook does ``ch = Chapter("crohns-disease")`` and then one call per section.
+Every number the chapter prints is computed here from ``data/``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import cite, figures, grade, tables
+from .load import Dataset, load
+from .output import Markdown, join, table
+
+NOT_ADVICE = (
+    "```{admonition} Not medical advice\n:class: caution\n"
+    "This chapter summarises published research. It is not medical advice: decisions about LDN "
+    "belong to you and a clinician who knows your history.\n```"
+)
+
+
+def fingerprint_line(data: Dataset) -> str:
+    counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in data.row_counts.items())
+    return f"Data fingerprint {data.fingerprint} ({counts})"
+
+
+def show_fingerprint(data: Dataset | None = None) -> None:
+    """First cell of every chapter: what data it was executed against, so stale outputs fail nbval."""
+    print(fingerprint_line(data or load()))
+
+
+def _count_phrase(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def direction_sentence(studies: pd.DataFrame) -> str:
+    clinical = grade.with_levels(studies)
+    clinical = clinical[clinical["level_rank"].isin(grade.CLINICAL_RANKS)]
+    counts = clinical["direction"].value_counts()
+    parts = [
+        f"{counts[key]} {words}"
+        for key, words in (("benefit", "reported benefit"), ("mixed", "reported mixed results"),
+                           ("no_difference", "found no difference"), ("harm", "reported harm"),
+                           ("not_applicable", "reported no efficacy result"))
+        if counts.get(key, 0)
+    ]
+    if not parts:
+        return ""
+    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return f"Of the {_count_phrase(len(clinical), 'clinical study', 'clinical studies')}, {listed}."
+
+
+class Chapter:
+    def __init__(self, condition: str, data: Dataset | None = None):
+        self.data = data or load()
+        known = self.data.conditions.set_index("condition")
+        if condition not in known.index:
+            raise KeyError(f"unknown condition {condition!r}: not in data/conditions.csv (known: {', '.join(sorted(known.index))})")
+        self.key = condition
+        self.info = known.loc[condition]
+        self.name = self.info["display_name"]
+        self.docname = f"book/conditions/{condition}"
+        self.studies = self.data.studies[self.data.studies["condition"] == condition]
+        ids = set(self.studies["study_id"])
+        self.outcomes = self.data.outcomes[self.data.outcomes["study_id"].isin(ids)]
+        self.adverse_events = self.data.adverse_events[self.data.adverse_events["study_id"].isin(ids)]
+        self.claims = self.data.claims[self.data.claims["condition"] == condition]
+        self.certainty = grade.certainty(self.studies)
+        self.graded = tables.sort_studies(self.studies)
+        self.clinical = self.graded[self.graded["level_rank"].isin(grade.CLINICAL_RANKS)]
+        self.randomised = self.clinical[self.clinical["design"].isin(grade.RANDOMISED)]
+
+    # -- sections, in chapter order -------------------------------------------------
+    def fingerprint(self) -> None:
+        show_fingerprint(self.data)
+
+    def bottom_line(self) -> Markdown:
+        c = self.certainty
+        if c.n_clinical == 0:
+            patients = (
+                f"We found no published human study of LDN for {self.name}. "
+                f"Any claim that it helps is, for now, not backed by clinical research."
+            )
+            clinicians = f"No clinical evidence. Certainty: **{c.rating}**. Searches run are listed under *Gaps* below."
+        else:
+            patients = (
+                f"{_count_phrase(c.n_clinical, 'published study', 'published studies')} of people with {self.name} "
+                f"have tried LDN ({_count_phrase(c.n_randomised, 'randomised trial')}), with {c.participants:,} participants in all. "
+                f"{direction_sentence(self.studies)} "
+                f"The certainty of this evidence is **{c.rating}**: {c.meaning}."
+            )
+            clinicians = self._clinician_summary()
+        return join(
+            "**For patients and the public.** " + patients,
+            "**For clinicians.** " + clinicians,
+            NOT_ADVICE,
+        )
+
+    def _clinician_summary(self) -> str:
+        c = self.certainty
+        parts = [f"Best available design: {c.best_level.lower()}."]
+        if len(self.randomised):
+            lead = self.randomised.iloc[0]
+            parts.append(
+                f"The largest randomised trial, {tables.cite(lead)} ({tables.DESIGN_NAMES[lead['design']]}, "
+                f"n={tables.fmt_number(lead['size'])}, {tables.dose_text(lead)} mg/day for "
+                f"{tables.fmt_number(lead['duration_weeks'])} weeks, versus {lead['comparator'] if isinstance(lead['comparator'], str) else 'an unreported comparator'}): "
+                f"{lead['result_summary']}"
+            )
+        else:
+            lead = self.clinical.iloc[0]
+            parts.append(f"No randomised trial. The strongest study is {tables.cite(lead)} "
+                         f"({tables.DESIGN_NAMES[lead['design']]}, n={tables.fmt_number(lead['size'])}): {lead['result_summary']}")
+        reasons = "; ".join(c.reasons) if c.reasons else "no reason to rate down"
+        parts.append(f"Certainty **{c.rating}**: starting from {c.start}, rated down for {reasons}.")
+        return " ".join(parts)
+
+    def at_a_glance(self) -> Markdown:
+        c = self.certainty
+        if self.studies.empty:
+            return Markdown("No studies are recorded for this condition.\n")
+        reasons = "\n".join(f"- {r}" for r in c.reasons) or "- none"
+        synthesis = self.graded[self.graded["level_rank"] == 6]
+        reviews = (f"Reviews that cover this condition (not counted as evidence themselves): "
+                   + ", ".join(tables.cite(r) for _, r in synthesis.iterrows()) + ".") if len(synthesis) else ""
+        return join(
+            tables.design_count_table(self.studies),
+            table(["Measure", "Value"], [
+                ["Clinical studies", c.n_clinical],
+                ["Participants in clinical studies", f"{c.participants:,}"],
+                ["Randomised trials (participants)", f"{c.n_randomised} ({c.randomised_participants:,})"],
+                ["Best design available", c.best_level or "–"],
+                ["Certainty of evidence", c.rating],
+            ]),
+            f"**Why the certainty is {c.rating}.** Starting point: {c.start}. Rated down for:\n\n{reasons}",
+            reviews,
+        )
+
+    def study_table(self) -> Markdown:
+        if self.studies.empty:
+            return Markdown("No studies to list.\n")
+        return tables.study_table(self.studies)
+
+    def _figure(self, fig, kind: str, caption: str, alt: str) -> Markdown:
+        if fig is None:
+            return Markdown(f"Not enough data for a {kind.replace('-', ' ')} figure.\n")
+        return figures.save(fig, f"{self.key}-{kind}", caption, alt).markdown()
+
+    def evidence_figure(self) -> Markdown:
+        clinical = self.clinical
+        fig = figures.evidence_strength(self.studies, self.key, f"{self.name}: evidence by level and size")
+        counts = clinical["direction"].value_counts()
+        alt = (f"Scatter plot of {len(clinical)} clinical studies of LDN in {self.name} by evidence level and number of "
+               f"participants: " + ", ".join(f"{n} {tables.DIRECTION_NAMES[d]}" for d, n in counts.sort_index().items()) + ".")
+        caption = (f"Each clinical study of LDN in {self.name}, placed by evidence level and size, with colour and "
+                   f"marker showing the direction of its main result. Source: data/studies.csv.")
+        return self._figure(fig, "evidence-strength", caption, alt)
+
+    def dose_figure(self) -> Markdown:
+        dosed = self.studies[self.studies["dose_max_mg"].notna()]
+        fig = figures.dose_ranges(self.studies, f"{self.name}: daily doses studied")
+        if len(dosed):
+            alt = (f"Dose ranges of {len(dosed)} studies of LDN in {self.name}, from "
+                   f"{tables.fmt_number(dosed['dose_min_mg'].min(), 4)} to {tables.fmt_number(dosed['dose_max_mg'].max(), 4)} mg per day, "
+                   f"drawn on a log scale against the usual 1.5 to 4.5 mg band.")
+        else:
+            alt = "No dose data."
+        caption = (f"Daily naltrexone dose in each study of {self.name} (a dot where the dose was fixed, a bar for a range), "
+                   f"against the usual LDN band. Source: data/studies.csv.")
+        return self._figure(fig, "dose-ranges", caption, alt)
+
+    def outcome_results(self) -> Markdown:
+        if self.outcomes.empty:
+            return Markdown("No study of this condition reported numeric outcomes that we could verify from an abstract page.\n")
+        parts = [tables.outcomes_table(self.outcomes, self.studies)]
+        fig = figures.forest(self.outcomes, f"{self.name}: effect estimates")
+        if fig is not None:
+            n = int(self.outcomes["ci_low"].notna().sum())
+            parts.append(figures.save(
+                fig, f"{self.key}-forest",
+                f"Effect estimates with 95% confidence intervals reported by studies of LDN in {self.name}; measures differ between rows, so read each on its own. Source: data/outcomes.csv.",
+                f"Forest plot of {n} effect estimates with confidence intervals for LDN in {self.name}.",
+            ).markdown())
+        else:
+            parts.append(Markdown("Fewer than two results with confidence intervals, so no forest plot is drawn.\n"))
+        return join(*parts)
+
+    def harms(self) -> Markdown:
+        if self.adverse_events.empty:
+            return Markdown(
+                "No study of this condition reported adverse events in a form we could verify from an abstract page. "
+                "See the safety chapter for events across all conditions.\n"
+            )
+        return tables.harms_table(self.adverse_events, self.studies)
+
+    def popular_claims(self) -> Markdown:
+        if self.claims.empty:
+            mentioned = self.info["mentioned_in_article"] == "yes"
+            return Markdown(
+                f"The popular article audited in this book {'mentions' if mentioned else 'does not mention'} {self.name}"
+                f"{' but makes no specific factual claim about it' if mentioned else ''}. "
+                "Its general claims are checked in the claims audit chapter.\n"
+            )
+        return tables.claims_table(self.claims, self.data.studies, show_section=False)
+
+    def gaps(self) -> Markdown:
+        c = self.certainty
+        items = []
+        if c.n_randomised == 0:
+            items.append("No randomised controlled trial has been published.")
+        elif c.randomised_participants < grade.RANDOMISED_POOL_SERIOUS:
+            items.append(f"Randomised trials have enrolled only {c.randomised_participants:,} participants in all.")
+        longest = self.clinical["duration_weeks"].max() if len(self.clinical) else None
+        if longest is not None and not pd.isna(longest) and longest < 52:
+            items.append(f"No study followed people on LDN for a year or more (longest: {tables.fmt_number(longest)} weeks).")
+        if len(self.clinical) and self.adverse_events.empty:
+            items.append("No verified adverse-event counts for this condition.")
+        if isinstance(self.info["ongoing_trials"], str):
+            items.append(f"Ongoing or registered trials: {self.info['ongoing_trials']}")
+        searched = (f"Last searched {self.info['last_search']} with: "
+                    + "; ".join(f"`{s.strip()}`" for s in self.info["search_terms"].split("|")) + ".")
+        notes = self.info["notes"] if isinstance(self.info["notes"], str) else ""
+        return join("\n".join(f"- {i}" for i in items) if items else "", searched, notes)
+
+    def cite_box(self) -> Markdown:
+        return cite.chapter_cite_box(f"Low-dose naltrexone in {self.name}", self.docname, self.key)

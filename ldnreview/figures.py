@@ -1,0 +1,247 @@
+"""One style, one export helper, one function per figure kind.
+
+Figures are drawn with matplotlib's Agg backend, exported to ``figures/`` as SVG
+and PNG with pinned metadata (byte-identical on every run), and shown in the book
+through a MyST figure directive that carries the caption and alt text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display, same output everywhere
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from . import grade, paths  # noqa: E402
+from .output import Markdown  # noqa: E402
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+    "black": "#000000",
+}
+# Each direction has a colour AND a marker, so colour is never the only signal.
+DIRECTION_STYLE = {
+    "benefit": (PALETTE["blue"], "o", "benefit reported"),
+    "mixed": (PALETTE["orange"], "D", "mixed result"),
+    "no_difference": (PALETTE["vermillion"], "s", "no difference"),
+    "harm": (PALETTE["black"], "X", "harm"),
+    "not_applicable": (PALETTE["grey"], "^", "no direction (review or mechanism)"),
+}
+# The band that most LDN trials and dosing reviews use; the dosing chapter gives its sources.
+USUAL_BAND_MG = (1.5, 4.5)
+DOSE_AXIS_MG = (0.0001, 50.0)
+
+STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 110,
+    "font.family": "DejaVu Sans",  # ships with matplotlib, so text renders the same everywhere
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "svg.hashsalt": "ldn-evidence-book",  # stable ids inside SVG files
+    "svg.fonttype": "none",  # keep text as text: smaller and searchable
+    "path.simplify": True,
+}
+plt.rcParams.update(STYLE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An exported figure and the Markdown that shows it in the book."""
+
+    name: str
+    caption: str
+    alt: str
+    png: Path
+    svg: Path
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown().text
+
+    def markdown(self) -> Markdown:
+        rel = self.png.relative_to(paths.root()).as_posix()
+        svg = self.svg.relative_to(paths.root()).as_posix()
+        return Markdown(
+            f"```{{figure}} /{rel}\n:alt: {self.alt}\n:name: fig-{self.name}\n:width: 100%\n\n"
+            f"{self.caption} {{download}}`Download as SVG </{svg}>`.\n```\n"
+        )
+
+    def __repr__(self) -> str:
+        return f"Figure {self.name}: {self.caption}"
+
+
+def save(fig: plt.Figure, name: str, caption: str, alt: str) -> Figure:
+    """Write ``figures/<name>.svg`` and ``.png`` with metadata that never changes, and close the figure."""
+    out = paths.figures_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    svg, png = out / f"{name}.svg", out / f"{name}.png"
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
+    plt.close(fig)
+    return Figure(name=name, caption=caption, alt=alt, png=png, svg=svg)
+
+
+def _direction_legend(ax, directions) -> None:
+    handles = [
+        Line2D([], [], color=DIRECTION_STYLE[d][0], marker=DIRECTION_STYLE[d][1], linestyle="", label=DIRECTION_STYLE[d][2])
+        for d in DIRECTION_STYLE
+        if d in set(directions)
+    ]
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Direction of result")
+
+
+def _label(row: pd.Series) -> str:
+    return f"{row['first_author']} {row['year']}"
+
+
+def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> plt.Figure | None:
+    """Each clinical study placed by evidence level (rows) and size (log x), coloured and shaped by direction."""
+    graded = grade.with_levels(studies)
+    graded = graded[graded["level_rank"].isin(grade.CLINICAL_RANKS)]
+    if graded.empty:
+        return None
+    graded = graded.sort_values(["level_rank", "size", "study_id"], kind="stable")
+    levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
+    fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.55 * len(levels) + 0.02 * len(graded)))
+    sizes = graded["size"].fillna(1).astype(float).clip(lower=1)
+    annotate = len(graded) <= 14
+    for rank, group in graded.groupby("level_rank", sort=True):
+        offsets = np.linspace(-0.25, 0.25, len(group)) if len(group) > 1 else np.zeros(1)
+        for offset, (_, row) in zip(offsets, group.iterrows()):
+            colour, marker, _ = DIRECTION_STYLE[row["direction"]]
+            x = sizes.loc[row.name]
+            y = int(rank) + offset
+            hollow = pd.isna(row["size"])
+            ax.scatter([x], [y], s=60, marker=marker, facecolor="white" if hollow else colour, edgecolor=colour, linewidth=1.2, zorder=3)
+            if annotate:
+                ax.annotate(_label(row), (x, y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=7.5)
+    ax.set_xscale("log")
+    upper = max(10.0, float(sizes.max()) * 3)
+    ax.set_xlim(0.8, upper)
+    ax.set_yticks([lv.rank for lv in levels], [lv.label for lv in levels])
+    ax.set_ylim(max(lv.rank for lv in levels) + 0.6, 0.4)
+    ax.set_xlabel("Participants (log scale; hollow marker = size not reported, drawn at 1)")
+    ax.set_title(title, loc="left", fontsize=10)
+    _direction_legend(ax, graded["direction"])
+    return fig
+
+
+def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = False) -> plt.Figure | None:
+    """Each study's daily dose range on a log axis, against the usual LDN band."""
+    dosed = studies[studies["dose_min_mg"].notna() & studies["dose_max_mg"].notna()]
+    if dosed.empty:
+        return None
+    dosed = dosed.sort_values(["dose_max_mg", "dose_min_mg", "study_id"], kind="stable")
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.24 * len(dosed)))
+    ax.axvspan(*USUAL_BAND_MG, color=PALETTE["sky"], alpha=0.18, zorder=0, label="usual LDN band (1.5-4.5 mg/day)")
+    labels = []
+    for y, (_, row) in enumerate(dosed.iterrows()):
+        colour, marker, _ = DIRECTION_STYLE[row["direction"]]
+        lo, hi = float(row["dose_min_mg"]), float(row["dose_max_mg"])
+        ax.plot([lo, hi], [y, y], color=colour, linewidth=3, solid_capstyle="round", zorder=2)
+        ax.scatter([lo, hi] if lo != hi else [hi], [y, y] if lo != hi else [y], marker=marker, color=colour, s=30, zorder=3)
+        label = _label(row)
+        if label_with_condition:
+            label += f" ({row['condition']})"
+        labels.append(label)
+    ax.set_xscale("log")
+    ax.set_xlim(*DOSE_AXIS_MG)
+    ax.set_yticks(range(len(dosed)), labels, fontsize=7.5)
+    ax.set_ylim(len(dosed) - 0.5, -0.5)
+    ax.set_xlabel("Naltrexone dose, mg per day (log scale: keeps microgram doses visible)")
+    ax.set_title(title, loc="left", fontsize=10)
+    _direction_legend(ax, dosed["direction"])
+    band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label="usual LDN band, 1.5-4.5 mg/day")
+    handles, _ = ax.get_legend_handles_labels()
+    legend = ax.get_legend()
+    if legend is not None:
+        ax.add_artist(legend)
+    ax.legend(handles=[band], loc="lower left", bbox_to_anchor=(1.01, 0.0), frameon=False)
+    return fig
+
+
+def forest(outcomes: pd.DataFrame, title: str) -> plt.Figure | None:
+    """Effect estimates with 95% confidence intervals, one row per outcome."""
+    rows = outcomes[outcomes["effect"].notna() & outcomes["ci_low"].notna() & outcomes["ci_high"].notna()]
+    if len(rows) < 2:
+        return None
+    rows = rows.sort_values(["effect_measure", "outcome_id"], kind="stable")
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.35 * len(rows)))
+    labels = []
+    for y, (_, row) in enumerate(rows.iterrows()):
+        colour, marker, _ = DIRECTION_STYLE[row["direction"]]
+        ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, linewidth=1.6)
+        ax.scatter([row["effect"]], [y], marker=marker, color=colour, s=40, zorder=3)
+        labels.append(f"{row['study_id']}: {row['outcome']} ({row['effect_measure']})")
+    ax.set_yticks(range(len(rows)), labels, fontsize=7.5)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlabel("Effect estimate with 95% confidence interval (see each row's measure)")
+    ax.set_title(title, loc="left", fontsize=10)
+    _direction_legend(ax, rows["direction"])
+    return fig
+
+
+def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, title: str) -> plt.Figure:
+    """Condition x evidence level; bubble area = participants, colour = share of studies reporting benefit."""
+    graded = grade.with_levels(studies)
+    graded = graded[graded["level_rank"].isin(grade.CLINICAL_RANKS)]
+    names = conditions.set_index("condition")["display_name"]
+    order = [c for c in conditions.sort_values("display_name", kind="stable")["condition"] if c in set(graded["condition"])]
+    levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
+    fig, ax = plt.subplots(figsize=(8, 1.0 + 0.34 * len(order)))
+    cmap = matplotlib.colors.LinearSegmentedColormap.from_list("ldn", [PALETTE["vermillion"], "#f2f2f2", PALETTE["blue"]])
+    for y, condition in enumerate(order):
+        sub = graded[graded["condition"] == condition]
+        for rank, cell in sub.groupby("level_rank"):
+            participants = float(cell["size"].fillna(1).sum())
+            benefit = (cell["direction"] == "benefit").mean()
+            ax.scatter([int(rank)], [y], s=20 + 6 * np.sqrt(participants) * 4, color=cmap(benefit), edgecolor="#444444", linewidth=0.6, zorder=3)
+            ax.annotate(str(len(cell)), (int(rank), y), ha="center", va="center", fontsize=7, zorder=4)
+    ax.set_xticks([lv.rank for lv in levels], [lv.label.replace(" ", "\n", 1) for lv in levels], fontsize=8)
+    ax.set_yticks(range(len(order)), [names[c] for c in order], fontsize=8)
+    ax.set_ylim(len(order) - 0.5, -0.7)
+    ax.set_xlim(0.4, 5.6)
+    ax.set_title(title, loc="left", fontsize=10)
+    sm = matplotlib.cm.ScalarMappable(cmap=cmap, norm=matplotlib.colors.Normalize(0, 1))
+    bar = fig.colorbar(sm, ax=ax, fraction=0.03, pad=0.02)
+    bar.set_label("share of studies reporting benefit")
+    return fig
+
+
+def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> plt.Figure:
+    """Claims per article section, stacked by verdict, with hatching so print and colour-blind readers can tell them apart."""
+    colours = dict(zip(order, (PALETTE["blue"], PALETTE["sky"], PALETTE["purple"], PALETTE["vermillion"], PALETTE["grey"])))
+    hatches = dict(zip(order, ("", "//", "xx", "\\\\", "..")))
+    sections = list(dict.fromkeys(claims["section"]))
+    counts = claims.groupby(["section", "verdict"]).size().unstack(fill_value=0).reindex(index=sections, columns=list(order), fill_value=0)
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.32 * len(sections)))
+    left = np.zeros(len(sections))
+    for verdict in order:
+        values = counts[verdict].to_numpy()
+        ax.barh(range(len(sections)), values, left=left, color=colours[verdict], hatch=hatches[verdict], edgecolor="white", label=verdict.replace("_", " "))
+        left += values
+    ax.set_yticks(range(len(sections)), [s.replace("-", " ") for s in sections])
+    ax.set_ylim(len(sections) - 0.5, -0.5)
+    ax.set_xlabel("Number of claims")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Verdict")
+    return fig

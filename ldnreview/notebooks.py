@@ -1,0 +1,143 @@
+"""Chapter notebooks: the one skeleton every condition chapter follows, the table of
+contents derived from data/conditions.csv, and deterministic execution."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import yaml
+
+from . import paths
+
+TOC_HEADER = "# Generated from data/conditions.csv by `python -m ldnreview derive`. Do not edit by hand.\n"
+FRONT = ["book/how-to-cite", "book/methods"]
+CROSS_CUTTING = ["book/evidence-map", "book/dosing", "book/safety", "book/mechanism", "book/claims-audit"]
+BACK = ["book/bibliography", "book/changelog"]
+
+# (heading, call, reader's note) in chapter order; the heading is the section's permanent anchor.
+SECTIONS = (
+    ("Bottom line", "bottom_line", ""),
+    ("Evidence at a glance", "at_a_glance",
+     "Counts by design, and the certainty rating with every reason it was rated down (rules on the methods page)."),
+    ("Studies", "study_table",
+     "Every study we verified, strongest evidence first. Click a column heading to sort; type in the box to filter. "
+     "Each row links to PubMed or the DOI, and the study name links to the bibliography."),
+    ("Evidence strength", "evidence_figure", ""),
+    ("Dose ranges", "dose_figure", ""),
+    ("Outcomes", "outcome_results",
+     "Numbers as the studies report them, from abstract pages; blanks mean the number was not reported there."),
+    ("Harms", "harms", "Adverse events as reported; a blank count means the study gave no number."),
+    ("What the popular article says", "popular_claims",
+     "Claims of the popular article about this condition, each checked against the studies (see the claims audit chapter)."),
+    ("Gaps and open questions", "gaps", ""),
+    ("How to cite this chapter", "cite_box", ""),
+)
+
+
+def chapter_path(condition: str) -> Path:
+    return paths.book_dir() / "conditions" / f"{condition}.ipynb"
+
+
+def condition_notebook(condition: str, display_name: str) -> nbformat.NotebookNode:
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            f"# {display_name}\n\nWhat the published human studies of low-dose naltrexone (LDN) in "
+            f"{display_name} show, graded and plotted from the book's verified dataset."
+        ),
+        nbformat.v4.new_code_cell(
+            f'from ldnreview import Chapter\n\nchapter = Chapter("{condition}")\nchapter.fingerprint()',
+            metadata={"tags": ["hide-input"]},
+        ),
+    ]
+    for heading, call, note in SECTIONS:
+        cells.append(nbformat.v4.new_markdown_cell(f"## {heading}" + (f"\n\n{note}" if note else "")))
+        cells.append(nbformat.v4.new_code_cell(f"chapter.{call}()", metadata={"tags": ["remove-input"]}))
+    return new_notebook(cells)
+
+
+def new_notebook(cells) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    return normalise(nb)
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Stable ids and metadata so re-executing an unchanged chapter leaves its file unchanged."""
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:02d}"
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def chapter_conditions(conditions: pd.DataFrame) -> pd.DataFrame:
+    """Conditions that get a chapter: all but the cross-cutting 'general' bucket."""
+    return conditions[conditions["category"] != "cross-cutting"]
+
+
+def scaffold(conditions: pd.DataFrame) -> list[Path]:
+    """Write a chapter notebook for every condition that has none yet (never overwrites)."""
+    written = []
+    for row in chapter_conditions(conditions).itertuples():
+        path = chapter_path(row.condition)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(condition_notebook(row.condition, row.display_name), path)
+            written.append(path)
+    return written
+
+
+def toc(conditions: pd.DataFrame) -> str:
+    ordered = chapter_conditions(conditions).sort_values("display_name", kind="stable")
+    structure = {
+        "format": "jb-book",
+        "root": "book/index",
+        "parts": [
+            {"caption": "About this book", "chapters": [{"file": f} for f in FRONT]},
+            {"caption": "Conditions", "chapters": [{"file": f"book/conditions/{c}"} for c in ordered["condition"]]},
+            {"caption": "Across conditions", "chapters": [{"file": f} for f in CROSS_CUTTING]},
+            {"caption": "Reference", "chapters": [{"file": f} for f in BACK]},
+        ],
+    }
+    return TOC_HEADER + yaml.safe_dump(structure, sort_keys=False, allow_unicode=True)
+
+
+def toc_docs(text: str | None = None) -> list[str]:
+    """Every document the table of contents lists, in order."""
+    data = yaml.safe_load(text if text is not None else (paths.root() / "_toc.yml").read_text(encoding="utf-8"))
+    docs = [data["root"]]
+    for part in data.get("parts", []):
+        docs += [c["file"] for c in part["chapters"]]
+    return docs
+
+
+def notebooks() -> list[Path]:
+    """Every notebook in the book, in table-of-contents order."""
+    root = paths.root()
+    return [root / f"{doc}.ipynb" for doc in toc_docs() if (root / f"{doc}.ipynb").exists()]
+
+
+def execute(path: Path) -> Path:
+    """Run a notebook top to bottom in a fresh kernel, in its own folder, and store the outputs."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    nbformat.write(normalise(nb), path)
+    return path
+
+
+def execute_all(targets: list[Path], workers: int = 2) -> list[Path]:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(execute, targets))

@@ -1,0 +1,319 @@
+"""The one definition of every data table.
+
+Each table is a list of :class:`Column` specs. From them we build the pandera
+schemas that validate the CSVs, the Frictionless ``datapackage.json`` that
+describes them to people who download the data, and the data dictionary on the
+methods page. Change a rule here and all three follow.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import pandera.pandas as pa
+
+DESIGNS = (
+    "rct",
+    "crossover_rct",
+    "open_label",
+    "cohort",
+    "register",
+    "case_series",
+    "case_report",
+    "systematic_review",
+    "meta_analysis",
+    "narrative_review",
+    "preclinical",
+)
+DIRECTIONS = ("benefit", "no_difference", "mixed", "harm", "not_applicable")
+VERDICTS = ("supported", "partly_supported", "misattributed", "contradicted", "not_found")
+CLAIM_TIERS = ("trial", "observational", "case_report", "mechanism", "practice_guidance")
+MECHANISM_TIERS = ("human", "animal", "in_vitro", "hypothesis")
+CATEGORIES = (
+    "gastrointestinal",
+    "neurological",
+    "rheumatological",
+    "dermatological",
+    "pain",
+    "endocrine",
+    "psychiatric",
+    "post-infectious and fatigue",
+    "other",
+    "cross-cutting",
+)
+
+DOSE_MIN_MG = 0.0001
+DOSE_MAX_MG = 50.0
+FIRST_YEAR = 1980
+
+KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+STUDY_ID_PATTERN = r"^[A-Z][A-Za-z]+[0-9]{4}[a-z]?$"
+BIBKEY_PATTERN = r"^[A-Z][A-Za-z]+[0-9]{4}[a-z]+$"
+PMID_PATTERN = r"^[0-9]{1,9}$"
+DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of one table, with the rules a value must meet."""
+
+    name: str
+    kind: str  # "string", "integer" or "number"
+    description: str
+    required: bool = False  # an empty cell is an error
+    unique: bool = False
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    references: tuple[str, str] | None = None  # (table, column) this key points into
+    list_sep: str | None = None  # the cell holds several values joined by this
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    filename: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: str
+    # Rules that involve two columns of the same row: (name, left, op, right).
+    row_rules: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+def this_year() -> int:
+    return datetime.date.today().year
+
+
+C = Column
+
+CONDITIONS = Table(
+    name="conditions",
+    filename="conditions.csv",
+    description="Every condition the review covers, with the searches behind it. "
+    "A condition with no human study is listed with its searches rather than left out.",
+    primary_key="condition",
+    columns=(
+        C("condition", "string", "Key used by every other table and as the chapter's file name.",
+          required=True, unique=True, pattern=KEY_PATTERN),
+        C("display_name", "string", "Name shown to readers.", required=True, unique=True),
+        C("category", "string", "Clinical area, for grouping chapters.", required=True, allowed=CATEGORIES),
+        C("mentioned_in_article", "string", "Whether the popular article audited in the book names it.",
+          required=True, allowed=("yes", "no")),
+        C("last_search", "string", "Date of the last search for studies (YYYY-MM-DD).",
+          required=True, pattern=DATE_PATTERN),
+        C("search_terms", "string", "Queries run for this condition, separated by ' | '.", required=True),
+        C("ongoing_trials", "string", "Registered or announced trials without published results."),
+        C("notes", "string", "Anything a reader of the searches should know."),
+    ),
+)
+
+STUDIES = Table(
+    name="studies",
+    filename="studies.csv",
+    description="One row per published study (or review, or key mechanism paper).",
+    primary_key="study_id",
+    row_rules=(
+        ("dose_min_mg <= dose_max_mg", "dose_min_mg", "<=", "dose_max_mg"),
+        ("n_analysed <= n_enrolled", "n_analysed", "<=", "n_enrolled"),
+        ("pmid or doi present", "pmid", "or", "doi"),
+    ),
+    columns=(
+        C("study_id", "string", "FirstAuthorYear, with a letter when an author has two in a year.",
+          required=True, unique=True, pattern=STUDY_ID_PATTERN),
+        C("condition", "string", "Condition key (conditions.csv).", required=True,
+          references=("conditions", "condition")),
+        C("pmid", "string", "PubMed ID, digits only.", pattern=PMID_PATTERN, unique=True),
+        C("doi", "string", "DOI without the https://doi.org/ prefix.", pattern=DOI_PATTERN, unique=True),
+        C("first_author", "string", "Surname of the first author.", required=True),
+        C("authors", "string", "Authors as 'Surname Initials' joined by '; ', ending in 'et al.' when not all were seen.",
+          required=True),
+        C("year", "integer", "Year of publication.", required=True, minimum=FIRST_YEAR, maximum=None),
+        C("journal", "string", "Journal as shown on the source page (empty when no page showed it)."),
+        C("volume", "string", "Volume."),
+        C("issue", "string", "Issue."),
+        C("pages", "string", "Pages or article number."),
+        C("title", "string", "Title of the article.", required=True),
+        C("design", "string", "Study design.", required=True, allowed=DESIGNS),
+        C("n_enrolled", "integer", "Participants enrolled.", minimum=1),
+        C("n_analysed", "integer", "Participants analysed.", minimum=1),
+        C("population", "string", "Who was studied."),
+        C("dose_min_mg", "number", "Lowest daily dose of naltrexone in mg.", minimum=DOSE_MIN_MG, maximum=DOSE_MAX_MG),
+        C("dose_max_mg", "number", "Highest daily dose of naltrexone in mg.", minimum=DOSE_MIN_MG, maximum=DOSE_MAX_MG),
+        C("dose_note", "string", "Titration, timing, mg/kg dosing, formulation."),
+        C("duration_weeks", "number", "Treatment duration in weeks.", minimum=0.01, maximum=1040),
+        C("comparator", "string", "Placebo, none, usual care ..."),
+        C("primary_outcome", "string", "The outcome the study was built around."),
+        C("result_summary", "string", "What the study found, in our words.", required=True),
+        C("direction", "string", "Direction of the main result.", required=True, allowed=DIRECTIONS),
+        C("bibkey", "string", "Key of the generated .bib entry (AuthorYYYYword).", required=True, unique=True,
+          pattern=BIBKEY_PATTERN),
+        C("source_url", "string", "Page(s) where every fact of the row was seen, joined by ' ; '.", required=True),
+        C("verification_note", "string", "What was checked where; conflicts between sources."),
+        C("mechanism_tier", "string", "For mechanism papers: human, animal, in_vitro or hypothesis.",
+          allowed=MECHANISM_TIERS),
+        C("mechanism", "string", "For mechanism papers: which proposed mechanism it bears on."),
+    ),
+)
+
+OUTCOMES = Table(
+    name="outcomes",
+    filename="outcomes.csv",
+    description="One row per numeric outcome a study reports.",
+    primary_key="outcome_id",
+    row_rules=(("ci_low <= ci_high", "ci_low", "<=", "ci_high"),),
+    columns=(
+        C("outcome_id", "string", "study_id plus a short outcome name.", required=True, unique=True),
+        C("study_id", "string", "Study (studies.csv).", required=True, references=("studies", "study_id")),
+        C("outcome", "string", "What was measured.", required=True),
+        C("scale", "string", "Instrument or unit."),
+        C("timepoint_weeks", "number", "When it was measured, in weeks.", minimum=0, maximum=1040),
+        C("ldn_value", "number", "Value in the LDN arm (or period)."),
+        C("comparator_value", "number", "Value in the comparator arm (or period)."),
+        C("effect_measure", "string", "What the effect number is (mean difference, risk ratio, ...)."),
+        C("effect", "number", "Effect estimate."),
+        C("ci_low", "number", "Lower bound of its 95% confidence interval."),
+        C("ci_high", "number", "Upper bound of its 95% confidence interval."),
+        C("p_value", "number", "p value as reported (upper bound when reported as p<x).", minimum=0, maximum=1),
+        C("n_ldn", "integer", "Participants in the LDN arm.", minimum=1),
+        C("n_comparator", "integer", "Participants in the comparator arm.", minimum=1),
+        C("direction", "string", "Direction of this result.", required=True, allowed=DIRECTIONS),
+        C("note", "string", "Anything needed to read the numbers."),
+        C("source_url", "string", "Page where the numbers were seen.", required=True),
+    ),
+)
+
+ADVERSE_EVENTS = Table(
+    name="adverse_events",
+    filename="adverse_events.csv",
+    description="Adverse events as each study reports them.",
+    primary_key="ae_id",
+    row_rules=(
+        ("ldn_events <= ldn_n", "ldn_events", "<=", "ldn_n"),
+        ("comparator_events <= comparator_n", "comparator_events", "<=", "comparator_n"),
+    ),
+    columns=(
+        C("ae_id", "string", "study_id plus a short event name.", required=True, unique=True),
+        C("study_id", "string", "Study (studies.csv).", required=True, references=("studies", "study_id")),
+        C("event", "string", "Adverse event as reported.", required=True),
+        C("ldn_events", "integer", "Participants with the event on LDN.", minimum=0),
+        C("ldn_n", "integer", "Participants exposed to LDN.", minimum=1),
+        C("comparator_events", "integer", "Participants with the event on the comparator.", minimum=0),
+        C("comparator_n", "integer", "Participants on the comparator.", minimum=1),
+        C("note", "string", "How it was reported (for example, no counts given)."),
+        C("source_url", "string", "Page where it was seen.", required=True),
+    ),
+)
+
+CLAIMS = Table(
+    name="claims",
+    filename="claims.csv",
+    description="Each factual claim of the popular article, checked against the studies.",
+    primary_key="claim_id",
+    columns=(
+        C("claim_id", "string", "C01, C02, ... in article order.", required=True, unique=True, pattern=r"^C[0-9]{2}$"),
+        C("section", "string", "Section of the article.", required=True, pattern=KEY_PATTERN),
+        C("claim", "string", "The claim, paraphrased.", required=True),
+        C("condition", "string", "Condition key (conditions.csv), or general.", required=True,
+          references=("conditions", "condition")),
+        C("cited_journal", "string", "Journal the article names, if any."),
+        C("study_ids", "string", "Studies that bear on the claim (studies.csv), joined by '; '.",
+          references=("studies", "study_id"), list_sep=";"),
+        C("verdict", "string", "What the evidence says of the claim.", required=True, allowed=VERDICTS),
+        C("explanation", "string", "Why, with numbers, in our words.", required=True),
+        C("evidence_tier", "string", "Kind of evidence behind the verdict.", required=True, allowed=CLAIM_TIERS),
+        C("searches", "string", "Queries run for the claim, joined by ' | '.", required=True),
+        C("source_url", "string", "Pages looked at, joined by ' ; '."),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, ADVERSE_EVENTS, CLAIMS)}
+# Load order: a table is loaded after every table it references.
+LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims")
+
+
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
+    """The pandera schema for a table whose cells were already parsed to Python values."""
+    columns = {}
+    for col in table.columns:
+        checks = []
+        if col.allowed is not None:
+            checks.append(pa.Check.isin(col.allowed, name=f"one of {', '.join(col.allowed)}"))
+        if col.pattern is not None:
+            checks.append(pa.Check.str_matches(col.pattern, name=f"matches {col.pattern}"))
+        if col.minimum is not None:
+            checks.append(pa.Check.ge(col.minimum, name=f">= {col.minimum:g}"))
+        maximum = this_year() if col.name == "year" else col.maximum
+        if maximum is not None:
+            checks.append(pa.Check.le(maximum, name=f"<= {maximum:g}"))
+        dtype = {"string": object, "integer": "Int64", "number": "Float64"}[col.kind]
+        columns[col.name] = pa.Column(
+            dtype,
+            checks=checks,
+            nullable=not col.required,
+            unique=col.unique,
+            required=True,
+            name=col.name,
+        )
+    return pa.DataFrameSchema(columns, strict=True, ordered=False, name=table.name)
+
+
+def datapackage() -> dict:
+    """A Frictionless data package descriptor generated from the same specs."""
+    frictionless_type = {"string": "string", "integer": "integer", "number": "number"}
+    resources = []
+    for name in LOAD_ORDER:
+        table = TABLES[name]
+        fields = []
+        for col in table.columns:
+            constraints: dict = {}
+            if col.required:
+                constraints["required"] = True
+            if col.unique:
+                constraints["unique"] = True
+            if col.allowed:
+                constraints["enum"] = list(col.allowed)
+            if col.pattern:
+                constraints["pattern"] = col.pattern
+            if col.minimum is not None:
+                constraints["minimum"] = col.minimum
+            if col.maximum is not None:
+                constraints["maximum"] = col.maximum
+            entry = {"name": col.name, "type": frictionless_type[col.kind], "description": col.description}
+            if constraints:
+                entry["constraints"] = constraints
+            fields.append(entry)
+        foreign_keys = [
+            {"fields": col.name, "reference": {"resource": col.references[0], "fields": col.references[1]}}
+            for col in table.columns
+            if col.references and not col.list_sep
+        ]
+        schema = {"fields": fields, "primaryKey": table.primary_key, "missingValues": [""]}
+        if foreign_keys:
+            schema["foreignKeys"] = foreign_keys
+        resources.append(
+            {
+                "name": table.name,
+                "path": table.filename,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "encoding": "utf-8",
+                "description": table.description,
+                "schema": schema,
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": "ldn-evidence",
+        "title": "Low-dose naltrexone in autoimmune and immune-mediated disease: verified study data",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": resources,
+    }

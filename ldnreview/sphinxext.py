@@ -1,0 +1,56 @@
+"""Sphinx extension: Scholar meta tags, a per-page "last updated" date from git, and the
+book's own small table script and stylesheet (served from the site itself)."""
+
+from __future__ import annotations
+
+import html
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from . import cite
+
+STATIC = Path(__file__).parent / "static"
+
+
+@lru_cache(maxsize=None)
+def last_changed(path: str, fallback: str) -> str:
+    """Date of the last commit that touched a page's source; the release date when git has none."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path], capture_output=True, text=True,
+                             cwd=Path(path).parent, timeout=20, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    return out or fallback
+
+
+def scholar_tags(title: str, pagename: str, is_root: bool) -> str:
+    meta = cite.book_meta()
+    tags = [("citation_title", meta.title if is_root else title)]
+    tags += [("citation_author", author) for author in meta.authors]
+    tags += [
+        ("citation_publication_date", meta.date_released.replace("-", "/")),
+        ("citation_public_url", meta.page_url(pagename) if not is_root else meta.url),
+    ]
+    if not is_root:
+        tags.append(("citation_book_title", meta.title))
+    tags.append(("citation_language", "en"))
+    return "".join(f'<meta name="{name}" content="{html.escape(value, quote=True)}" />\n' for name, value in tags)
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    if doctree is None:
+        return
+    source = app.env.doc2path(pagename)
+    context["last_updated"] = last_changed(str(source), cite.book_meta().date_released)
+    title = html.unescape(context.get("title", "")).strip()
+    is_root = pagename == app.config.root_doc
+    context["metatags"] = context.get("metatags", "") + scholar_tags(title, pagename, is_root)
+
+
+def setup(app):
+    app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC)))
+    app.add_js_file("ldn-tables.js")
+    app.add_css_file("ldn.css")
+    app.connect("html-page-context", _page_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": cite.book_meta().version}
