@@ -1,0 +1,54 @@
+# Two commands on a fresh machine: `make book` and `make test`. Everything else is for authors.
+# Each target creates the environment it needs, so nothing has to be installed by hand.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# -W: every warning is an error; -n: every reference must resolve; --keep-going: report them all at once.
+JB_STRICT := -W -n --keep-going
+
+.PHONY: book test data validate execute bench pdf clean browser
+
+# The environment: exact pins from requirements.txt, plus this repo's helper package (editable,
+# so notebooks import the code you are reading). Rebuilt when either file changes.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Validate data first: a bad row stops here with file, row, column and rule, before Sphinx runs.
+book: $(STAMP)
+	$(BIN)/python -m ldnreview check
+	$(BIN)/jupyter-book build . $(JB_STRICT)
+
+# Unit tests, data rules, nbval over every notebook, strict build and browser test (see tests/).
+# --dist loadfile keeps each notebook's cells on one kernel; -n 2 uses both cores.
+test: $(STAMP) browser
+	$(BIN)/python -m ldnreview check
+	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
+
+# The browser test drives Debian's Chromium (Playwright's own browser download is not reachable).
+browser:
+	test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# After editing data/: regenerate the bibliography, data dictionary, table of contents and any new
+# chapter, then re-execute the notebooks so their stored outputs match (`make execute`).
+data: $(STAMP)
+	$(BIN)/python -m ldnreview derive
+
+validate: $(STAMP)
+	$(BIN)/python -m ldnreview validate
+
+execute: $(STAMP)
+	$(BIN)/python -m ldnreview execute
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+pdf: $(STAMP)
+	$(BIN)/python scripts/pdf.py
+
+clean:
+	rm -rf _build
