@@ -299,15 +299,22 @@ MECHANISMS = (
 )
 
 
+def _tier(study: pd.Series) -> str:
+    """A paper's evidence tier: as recorded, else 'review' for syntheses and 'human' for clinical studies."""
+    if isinstance(study["mechanism_tier"], str):
+        return study["mechanism_tier"]
+    return "review" if study["design"] in grade.SYNTHESIS else "human"
+
+
 def mechanism_papers(mechanism: str, data: Dataset | None = None) -> Markdown:
     d = _data(data)
     sub = d.studies[d.studies["mechanism"].fillna("").str.split(";").map(lambda xs: mechanism in [x.strip() for x in xs])]
     if sub.empty:
         return Markdown("No paper in the dataset addresses this mechanism.\n")
-    rows = [[tables.cite(r), tables.DESIGN_NAMES[r["design"]], r["mechanism_tier"] if isinstance(r["mechanism_tier"], str) else "human",
-             r["result_summary"], tables.links(r)]
-            for _, r in sub.sort_values(["year", "study_id"], kind="stable").iterrows()]
-    tiers = sub["mechanism_tier"].fillna("human").value_counts()
+    tiers = sub.apply(_tier, axis=1)
+    rows = [[tables.cite(r), tables.DESIGN_NAMES[r["design"]], tiers[i].replace("_", " "), r["result_summary"], tables.links(r)]
+            for i, r in sub.sort_values(["year", "study_id"], kind="stable").iterrows()]
+    tiers = tiers.value_counts()
     summary = "Evidence tiers: " + ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in tiers.sort_index().items()) + "."
     return join(summary, table(["Paper", "Design", "Tier", "What it found", "Links"], rows))
 

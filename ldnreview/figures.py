@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from . import grade, paths  # noqa: E402
 from .output import Markdown  # noqa: E402
@@ -49,7 +50,8 @@ STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 110,
     "font.family": "DejaVu Sans",  # ships with matplotlib, so text renders the same everywhere
-    "font.size": 9,
+    "font.size": 10,
+    "legend.fontsize": 8.5,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -108,6 +110,10 @@ def _direction_legend(ax, directions) -> None:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Direction of result")
 
 
+# Plain numbers on log axes (0.001, 1, 100), which readers parse faster than 10^-3.
+PLAIN_LOG = FuncFormatter(lambda value, _: f"{value:g}")
+
+
 def _label(row: pd.Series) -> str:
     return f"{row['first_author']} {row['year']}"
 
@@ -134,6 +140,7 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> plt.Figur
             if annotate:
                 ax.annotate(_label(row), (x, y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=7.5)
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(PLAIN_LOG)
     upper = max(10.0, float(sizes.max()) * 3)
     ax.set_xlim(0.8, upper)
     ax.set_yticks([lv.rank for lv in levels], [lv.label for lv in levels])
@@ -145,35 +152,40 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> plt.Figur
 
 
 def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = False) -> plt.Figure | None:
-    """Each study's daily dose range on a log axis, against the usual LDN band."""
-    dosed = studies[studies["dose_min_mg"].notna() & studies["dose_max_mg"].notna()]
+    """Each study's daily dose range on a log axis, against the usual LDN band.
+
+    A study that reports only an upper bound (mg/kg dosing capped at a maximum) is drawn as a hollow marker at that bound.
+    """
+    dosed = studies[studies["dose_max_mg"].notna()]
     if dosed.empty:
         return None
-    dosed = dosed.sort_values(["dose_max_mg", "dose_min_mg", "study_id"], kind="stable")
-    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.24 * len(dosed)))
-    ax.axvspan(*USUAL_BAND_MG, color=PALETTE["sky"], alpha=0.18, zorder=0, label="usual LDN band (1.5-4.5 mg/day)")
+    dosed = dosed.sort_values(["dose_max_mg", "dose_min_mg", "study_id"], kind="stable", na_position="first")
+    fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.26 * len(dosed)))
+    ax.axvspan(*USUAL_BAND_MG, color=PALETTE["sky"], alpha=0.18, zorder=0)
     labels = []
     for y, (_, row) in enumerate(dosed.iterrows()):
         colour, marker, _ = DIRECTION_STYLE[row["direction"]]
-        lo, hi = float(row["dose_min_mg"]), float(row["dose_max_mg"])
-        ax.plot([lo, hi], [y, y], color=colour, linewidth=3, solid_capstyle="round", zorder=2)
-        ax.scatter([lo, hi] if lo != hi else [hi], [y, y] if lo != hi else [y], marker=marker, color=colour, s=30, zorder=3)
+        hi = float(row["dose_max_mg"])
+        if pd.isna(row["dose_min_mg"]):
+            ax.scatter([hi], [y], marker=marker, facecolor="white", edgecolor=colour, s=36, zorder=3)
+        else:
+            lo = float(row["dose_min_mg"])
+            ax.plot([lo, hi], [y, y], color=colour, linewidth=3, solid_capstyle="round", zorder=2)
+            ax.scatter([lo, hi] if lo != hi else [hi], [y, y] if lo != hi else [y], marker=marker, color=colour, s=30, zorder=3)
         label = _label(row)
         if label_with_condition:
             label += f" ({row['condition']})"
         labels.append(label)
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(PLAIN_LOG)
     ax.set_xlim(*DOSE_AXIS_MG)
     ax.set_yticks(range(len(dosed)), labels, fontsize=7.5)
     ax.set_ylim(len(dosed) - 0.5, -0.5)
-    ax.set_xlabel("Naltrexone dose, mg per day (log scale: keeps microgram doses visible)")
+    ax.set_xlabel("Naltrexone dose, mg per day (log scale keeps microgram doses visible; hollow = upper bound only)")
     ax.set_title(title, loc="left", fontsize=10)
     _direction_legend(ax, dosed["direction"])
     band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label="usual LDN band, 1.5-4.5 mg/day")
-    handles, _ = ax.get_legend_handles_labels()
-    legend = ax.get_legend()
-    if legend is not None:
-        ax.add_artist(legend)
+    ax.add_artist(ax.get_legend())  # keep the direction legend when adding the band's
     ax.legend(handles=[band], loc="lower left", bbox_to_anchor=(1.01, 0.0), frameon=False)
     return fig
 

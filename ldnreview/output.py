@@ -39,4 +39,6 @@ def table(columns: list[str], rows: list[list], css_class: str = "ldn-table", ca
     rule = "|" + "|".join("---" for _ in columns) + "|"
     body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     title = f"\n**{caption}**\n" if caption else ""
-    return Markdown(f"````{{container}} {css_class}\n{title}\n" + "\n".join([head, rule, *body]) + "\n````\n")
+    # Wide tables may use the page margin; small ones stay at their natural width.
+    width = "full-width" if len(columns) > 5 else "ldn-compact"
+    return Markdown(f"````{{container}} {css_class} {width}\n{title}\n" + "\n".join([head, rule, *body]) + "\n````\n")

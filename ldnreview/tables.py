@@ -106,8 +106,13 @@ def design_counts(studies: pd.DataFrame) -> pd.DataFrame:
 
 def design_count_table(studies: pd.DataFrame) -> Markdown:
     counts = design_counts(studies)
-    rows = [[r.design, r.studies, fmt_number(r.participants) + (f" ({r.without_size} without a reported size)" if r.without_size else "")]
-            for r in counts.itertuples()]
+    rows = []
+    for r in counts.itertuples():
+        if r.design in (DESIGN_NAMES[d] for d in grade.SYNTHESIS + ("preclinical",)):
+            participants = "not counted (summarises other studies or is not clinical)"
+        else:
+            participants = fmt_number(r.participants) + (f" ({r.without_size} without a reported size)" if r.without_size else "")
+        rows.append([r.design, r.studies, participants])
     return table(["Design", "Studies", "Participants"], rows)
 
 
