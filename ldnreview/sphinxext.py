@@ -46,6 +46,34 @@ def _page_context(app, pagename, templatename, context, doctree):
     title = html.unescape(context.get("title", "")).strip()
     is_root = pagename == app.config.root_doc
     context["metatags"] = context.get("metatags", "") + scholar_tags(title, pagename, is_root)
+    if "body" in context:
+        # sphinxcontrib-bibtex marks the reference list role="list" but fills it with links, not list items,
+        # which screen readers (and axe) reject; a plain container reads correctly.
+        context["body"] = context["body"].replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+
+
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Moved</title>
+<link rel="canonical" href="{target}"><meta http-equiv="refresh" content="0; url={target}"></head>
+<body><p>This page has moved to <a href="{target}">{target}</a>.</p></body></html>
+"""
+
+
+def _write_redirects(app, exception):
+    """Cited URLs never break: each old path in book/redirects.yml gets a page pointing to its new home."""
+    if exception is not None or app.builder.name != "html":
+        return
+    import os
+
+    import yaml
+
+    source = Path(app.srcdir) / "book" / "redirects.yml"
+    moves = (yaml.safe_load(source.read_text(encoding="utf-8")) or {}) if source.exists() else {}
+    for old, new in sorted(moves.items()):
+        page = Path(app.outdir) / f"{old}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.relpath(Path(app.outdir) / f"{new}.html", page.parent)
+        page.write_text(REDIRECT_PAGE.format(target=target), encoding="utf-8")
 
 
 def setup(app):
@@ -53,4 +81,5 @@ def setup(app):
     app.add_js_file("ldn-tables.js")
     app.add_css_file("ldn.css")
     app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _write_redirects)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": cite.book_meta().version}

@@ -1,0 +1,99 @@
+"""Serving the built site on 127.0.0.1 and driving Debian's Chromium: shared by the browser
+tests, the benchmark and `make pdf`, so each uses the same launch flags."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from . import paths
+
+CHROMIUM = "/usr/bin/chromium"
+# No sandbox (root in CI), and nothing that phones home: the network here is closed.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def html_dir(output: Path | None = None) -> Path:
+    return (output or paths.root()) / "_build" / "html"
+
+
+def build(output: Path | None = None, builder: str = "html") -> Path:
+    """Strict Jupyter Book build (every warning is an error); returns the output folder."""
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(paths.root()), "-W", "-n", "--keep-going", "--builder", builder]
+    if output is not None:
+        cmd += ["--path-output", str(output)]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"strict build failed ({builder}):\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    return (output or paths.root()) / "_build" / builder
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a browser closing a connection early is not a site error
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 at a free port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def print_pdf(url: str, out: Path) -> Path:
+    """Print a page to PDF with Chromium (no TeX needed); figures are waited for before printing."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with browser() as chromium:
+        page = chromium.new_page()
+        page.goto(url, wait_until="networkidle")
+        # Images below the fold load lazily; make them all load before printing.
+        page.evaluate("""() => Promise.all(Array.from(document.images).map(img => {
+            img.loading = 'eager';
+            return img.complete ? null : new Promise(done => { img.onload = img.onerror = done; });
+        }))""")
+        page.emulate_media(media="print")
+        page.pdf(path=str(out), format="A4", print_background=True,
+                 margin={"top": "18mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
+    return out
+
+
+def pdf_page_count(pdf: Path) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+
+
+def pdf_image_count(pdf: Path) -> int:
+    import re
+
+    return len(re.findall(rb"/Subtype\s*/Image", pdf.read_bytes()))

@@ -1,0 +1,80 @@
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from ldnreview import bib, cite, load, paths
+
+ROOT = paths.root()
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("Smith JP", "Smith, J. P."),
+    ("Bruun-Plesner K", "Bruun-Plesner, K."),
+    ("van der Woude CJ", "{van der Woude}, C. J."),
+    ("et al.", "others"),
+    ("Gouda", "{Gouda}"),
+])
+def test_bibtex_names(raw, expected):
+    assert bib._bibtex_name(raw) == expected
+
+
+def test_bib_is_generated_and_current():
+    data = load()
+    text = paths.bib_path().read_text(encoding="utf-8")
+    assert text.startswith("% Generated")
+    assert bib.stale_problems(data.studies) == []
+    keys = re.findall(r"^@\w+\{([^,]+),", text, flags=re.M)
+    assert keys == sorted(data.studies["bibkey"])
+
+
+def test_entries_link_pmid_and_doi():
+    data = load()
+    row = data.studies[data.studies["pmid"].notna() & data.studies["doi"].notna()].iloc[0]
+    entry = bib.entry(row)
+    assert f"pubmed = {{{row['pmid']}}}" in entry and f"doi = {{{row['doi']}}}" in entry
+
+
+def test_entry_without_journal_is_misc():
+    data = load()
+    row = data.studies.iloc[0].copy()
+    row["journal"] = None
+    assert bib.entry(row).startswith("@misc{")
+
+
+def test_every_cited_key_exists():
+    """Every {cite} key in a page's source or stored output is a study's bibkey, named with file and line."""
+    keys = set(load().studies["bibkey"])
+    problems = []
+    for path in sorted((ROOT / "book").rglob("*")):
+        if path.suffix not in (".md", ".ipynb") or ".ipynb_checkpoints" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for group in re.findall(r"\{cite:[a-z]+\}`([^`]+)`", line):
+                for key in group.split(","):
+                    if key.strip() not in keys:
+                        problems.append(f"{path.relative_to(ROOT)}:{number}: citation key {key.strip()!r} has no entry in the .bib")
+    assert problems == []
+
+
+def test_citation_cff_is_the_one_source():
+    meta = cite.book_meta()
+    data = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert meta.version == data["version"]
+    text, bib_text = cite.chapter_citation("Chapter", "book/conditions/x", "x")
+    assert meta.version in text and f"Version {meta.version}" in bib_text
+    assert re.search(r'^version = "[^"]+"', (ROOT / "pyproject.toml").read_text(), flags=re.M) is not None
+    assert f'version = "{meta.version}"' in (ROOT / "pyproject.toml").read_text(), "pyproject version must match CITATION.cff"
+    assert (ROOT / "CHANGELOG.md").read_text().count(f"## {meta.version} ") == 1, "CHANGELOG.md needs an entry for this version"
+
+
+def test_citation_cff_validates():
+    tool = ROOT / ".venv-cff" / "bin" / "cffconvert"
+    if not tool.exists():
+        pytest.fail("cffconvert is missing: run `make test`, which installs it into .venv-cff")
+    result = subprocess.run([str(tool), "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
