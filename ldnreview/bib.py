@@ -29,9 +29,14 @@ def _escape(text: str) -> str:
     return re.sub(r"([&%$#_])", r"\\\1", text).replace("{", "").replace("}", "")
 
 
+UNVERIFIED_AUTHORS = "{[authors not verified]}"
+
+
 def entry(study: pd.Series) -> str:
+    authors = study["authors"]
     fields = [
-        ("author", " and ".join(_bibtex_name(a) for a in study["authors"].split(";") if a.strip())),
+        # Never guess authors: say plainly that no source page showed them.
+        ("author", " and ".join(_bibtex_name(a) for a in authors.split(";") if a.strip()) if isinstance(authors, str) else UNVERIFIED_AUTHORS),
         ("title", "{" + _escape(study["title"]) + "}"),
         ("journal", _escape(study["journal"]) if isinstance(study["journal"], str) else None),
         ("year", str(study["year"])),

@@ -7,6 +7,7 @@ through a MyST figure directive that carries the caption and alt text.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,8 +79,8 @@ class Figure:
         return self.markdown().text
 
     def markdown(self) -> Markdown:
-        rel = self.png.relative_to(paths.root()).as_posix()
-        svg = self.svg.relative_to(paths.root()).as_posix()
+        # Paths from the book's root: the same whichever page or working directory shows the figure.
+        rel, svg = f"figures/{self.png.name}", f"figures/{self.svg.name}"
         return Markdown(
             f"```{{figure}} /{rel}\n:alt: {self.alt}\n:name: fig-{self.name}\n:width: 100%\n\n"
             f"{self.caption} {{download}}`Download as SVG </{svg}>`.\n```\n"
@@ -89,13 +90,24 @@ class Figure:
         return f"Figure {self.name}: {self.caption}"
 
 
-def save(fig: plt.Figure, name: str, caption: str, alt: str) -> Figure:
-    """Write ``figures/<name>.svg`` and ``.png`` with metadata that never changes, and close the figure."""
+def save(fig: plt.Figure, name: str, caption: str, alt: str, svg_only: bool = False) -> Figure:
+    """Write ``figures/<name>.svg`` and ``.png`` with metadata that never changes, and close the figure.
+
+    The SVG is the full vector description of the figure, so when it comes out byte-identical to the
+    file already on disk (and the PNG exists) the PNG is current too and is not rendered again:
+    the PNG raster is the slowest step of executing a chapter.
+    """
     out = paths.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     svg, png = out / f"{name}.svg", out / f"{name}.png"
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    content = buffer.getvalue()
+    unchanged = svg.exists() and png.exists() and svg.read_bytes() == content
+    if not unchanged:
+        svg.write_bytes(content)
+        if not svg_only:
+            fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
     return Figure(name=name, caption=caption, alt=alt, png=png, svg=svg)
 
@@ -115,7 +127,8 @@ PLAIN_LOG = FuncFormatter(lambda value, _: f"{value:g}")
 
 
 def _label(row: pd.Series) -> str:
-    return f"{row['first_author']} {row['year']}"
+    author = row["first_author"] if isinstance(row["first_author"], str) else "[authors not verified]"
+    return f"{author} {row['year']}"
 
 
 def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> plt.Figure | None:

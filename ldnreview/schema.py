@@ -48,6 +48,7 @@ DOSE_MAX_MG = 50.0
 FIRST_YEAR = 1980
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# FirstAuthorYear; 'Anon<Topic>Year' where no source page showed the authors.
 STUDY_ID_PATTERN = r"^[A-Z][A-Za-z]+[0-9]{4}[a-z]?$"
 BIBKEY_PATTERN = r"^[A-Z][A-Za-z]+[0-9]{4}[a-z]+$"
 PMID_PATTERN = r"^[0-9]{1,9}$"
@@ -133,9 +134,9 @@ STUDIES = Table(
           references=("conditions", "condition")),
         C("pmid", "string", "PubMed ID, digits only.", pattern=PMID_PATTERN, unique=True),
         C("doi", "string", "DOI without the https://doi.org/ prefix.", pattern=DOI_PATTERN, unique=True),
-        C("first_author", "string", "Surname of the first author.", required=True),
-        C("authors", "string", "Authors as 'Surname Initials' joined by '; ', ending in 'et al.' when not all were seen.",
-          required=True),
+        C("first_author", "string", "Surname of the first author (empty when no source page showed the authors)."),
+        C("authors", "string", "Authors as 'Surname Initials' joined by '; ', ending in 'et al.' when not all were seen; "
+          "empty when no source page showed them."),
         C("year", "integer", "Year of publication.", required=True, minimum=FIRST_YEAR, maximum=None),
         C("journal", "string", "Journal as shown on the source page (empty when no page showed it)."),
         C("volume", "string", "Volume."),
@@ -246,14 +247,14 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
     for col in table.columns:
         checks = []
         if col.allowed is not None:
-            checks.append(pa.Check.isin(col.allowed, name=f"one of {', '.join(col.allowed)}"))
+            checks.append(pa.Check.isin(col.allowed, error=f"one of {', '.join(col.allowed)}"))
         if col.pattern is not None:
-            checks.append(pa.Check.str_matches(col.pattern, name=f"matches {col.pattern}"))
+            checks.append(pa.Check.str_matches(col.pattern, error=f"matches {col.pattern}"))
         if col.minimum is not None:
-            checks.append(pa.Check.ge(col.minimum, name=f">= {col.minimum:g}"))
+            checks.append(pa.Check.ge(col.minimum, error=f">= {col.minimum:g}"))
         maximum = this_year() if col.name == "year" else col.maximum
         if maximum is not None:
-            checks.append(pa.Check.le(maximum, name=f"<= {maximum:g}"))
+            checks.append(pa.Check.le(maximum, error=f"<= {maximum:g}"))
         dtype = {"string": object, "integer": "Int64", "number": "Float64"}[col.kind]
         columns[col.name] = pa.Column(
             dtype,

@@ -10,8 +10,17 @@ from ldnreview.notebooks import chapter_conditions
 ROOT = paths.root()
 
 
-def produce_all(monkeypatch, target):
-    monkeypatch.setattr(paths, "figures_dir", lambda: target)
+def produce_all(target):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        # SVG only: an identical SVG means the committed PNG beside it is current (see figures.save).
+        monkeypatch.setattr(paths, "figures_dir", lambda: target)
+        original = figures.save
+        monkeypatch.setattr(figures, "save", lambda *a, **k: original(*a, **k, svg_only=True))
+        render_every_figure()
+    return {p.name: p.read_bytes() for p in sorted(target.iterdir())}
+
+
+def render_every_figure():
     data = load()
     for key in chapter_conditions(data.conditions)["condition"]:
         chapter = Chapter(key, data)
@@ -20,32 +29,31 @@ def produce_all(monkeypatch, target):
         chapter.outcome_results()
     for name in ("evidence_map_figure", "all_doses_figure", "verdict_figure"):
         getattr(crosscut, name)(data)
-    return {p.name: p.read_bytes() for p in sorted(target.iterdir())}
 
 
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory):
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        yield produce_all(monkeypatch, tmp_path_factory.mktemp("figures"))
-    finally:
-        monkeypatch.undo()
+    return produce_all(tmp_path_factory.mktemp("figures"))
 
 
 def test_committed_figures_are_current(produced):
-    committed = {p.name: p.read_bytes() for p in sorted((ROOT / "figures").iterdir()) if p.suffix in (".png", ".svg")}
+    committed = {p.name: p.read_bytes() for p in sorted((ROOT / "figures").iterdir()) if p.suffix == ".svg"}
     stale = sorted(name for name in produced if committed.get(name) != produced[name])
     orphans = sorted(set(committed) - set(produced))
     assert not stale, f"figures/ out of date (run `make execute`): {stale}"
     assert not orphans, f"figures/ holds files no chapter produces: {orphans}"
+    pngs = sorted(p.name for p in (ROOT / "figures").glob("*.png"))
+    assert pngs == sorted(n.replace(".svg", ".png") for n in produced), "every SVG needs its PNG and no PNG may be orphaned"
 
 
 def test_figures_are_byte_stable(monkeypatch, tmp_path, produced):
+    """A fresh render, PNG included, is identical to the committed files."""
     data = load()
     monkeypatch.setattr(paths, "figures_dir", lambda: tmp_path)
     Chapter("fibromyalgia", data).evidence_figure()
-    again = (tmp_path / "fibromyalgia-evidence-strength.svg").read_bytes()
-    assert again == produced["fibromyalgia-evidence-strength.svg"]
+    for suffix in (".svg", ".png"):
+        name = f"fibromyalgia-evidence-strength{suffix}"
+        assert (tmp_path / name).read_bytes() == (ROOT / "figures" / name).read_bytes(), name
 
 
 def test_svg_metadata_is_pinned(produced):

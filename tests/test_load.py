@@ -187,3 +187,19 @@ def test_stale_bib_is_reported(data_copy, tmp_path):
     bib.write(data.studies, bib_file)
     bib_file.write_text(bib_file.read_text().replace("title = {", "title = {X", 1))
     assert bib.stale_problems(data.studies, bib_file) == [f"{bib_file}: out of date with data/studies.csv; run `make data`"]
+
+
+def test_command_line_stops_the_build_with_the_message(data_copy):
+    """`make book` and `make test` run `python -m ldnreview check` first; bad data must stop them there."""
+    import os
+    import subprocess
+    import sys
+
+    root = data_copy.parent
+    (root / "_config.yml").write_text("title: copy\n")
+    set_cell(data_copy / "studies.csv", 2, "dose_max_mg", "-1")
+    result = subprocess.run([sys.executable, "-m", "ldnreview", "validate"], capture_output=True, text=True,
+                            env={**os.environ, "LDNREVIEW_ROOT": str(root)})
+    assert result.returncode == 1
+    assert "data/studies.csv, row 2 (line 3), column 'dose_max_mg'" in result.stderr
+    assert "must be >= 0.0001" in result.stderr
