@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-import pandera.pandas as pa
-
 DESIGNS = (
     "rct",
     "crossover_rct",
@@ -241,8 +239,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, A
 LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims")
 
 
-def pandera_schema(table: Table) -> pa.DataFrameSchema:
+def pandera_schema(table: Table):
     """The pandera schema for a table whose cells were already parsed to Python values."""
+    import pandera.pandas as pa  # imported here: a chapter whose data is already validated never needs it
+
     columns = {}
     for col in table.columns:
         checks = []
