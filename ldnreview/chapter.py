@@ -34,8 +34,7 @@ def _count_phrase(count: int, singular: str, plural: str | None = None) -> str:
 
 
 def direction_sentence(studies: pd.DataFrame) -> str:
-    clinical = grade.with_levels(studies)
-    clinical = clinical[clinical["level_rank"].isin(grade.CLINICAL_RANKS)]
+    clinical = grade.primary_clinical(studies)
     counts = clinical["direction"].value_counts()
     parts = [
         f"{counts[key]} {words}"

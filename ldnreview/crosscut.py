@@ -64,7 +64,9 @@ def certainty_rules() -> Markdown:
         f"once if fewer than {grade.RANDOMISED_POOL_SERIOUS}; for non-randomised evidence, once if fewer than {grade.RANDOMISED_POOL_VERY_SERIOUS}.\n"
         "3. **Replication**: rate down once if there is a single randomised trial.\n"
         f"4. **Indirectness**: rate down once if no randomised trial lasted longer than {grade.SHORT_TRIAL_WEEKS} weeks.\n"
-        "5. **Risk of bias** (non-randomised evidence): rate down once if no study had a comparison group.\n"
+        "5. **Non-randomised evidence**: rate down once if no study had a comparison group (risk of bias), once if every "
+        "study is a prescription-register study (indirectness: drugs dispensed, not disease activity), and once if there is "
+        "a single study.\n"
         "6. **Inconsistency**: rate down once if the studies that decide the rating disagree in direction (some report benefit, others no difference or harm).\n"
         "7. The rating never goes below *very low*. Reviews and mechanism papers are shown but never counted.\n\n"
         + "\n".join(f"- **{w}**: {m}." for w, m in grade.CERTAINTY_MEANING.items())
@@ -164,8 +166,7 @@ def certainty_summary(data: Dataset | None = None) -> Markdown:
 
 def evidence_map_figure(data: Dataset | None = None) -> Markdown:
     d = _data(data)
-    clinical = grade.with_levels(d.studies)
-    clinical = clinical[clinical["level_rank"].isin(grade.CLINICAL_RANKS)]
+    clinical = grade.primary_clinical(d.studies)
     fig = figures.evidence_map(d.studies, d.conditions, "Clinical studies of LDN by condition and evidence level")
     return _save(fig, "evidence-map",
                  "Each bubble is one condition at one evidence level: its area grows with participants, the number inside is the "
@@ -202,8 +203,7 @@ def dose_tier_table(data: Dataset | None = None) -> Markdown:
 
 def dose_summary(data: Dataset | None = None) -> Markdown:
     d = _data(data)
-    clinical = grade.with_levels(d.studies)
-    clinical = clinical[clinical["level_rank"].isin(grade.CLINICAL_RANKS)]
+    clinical = grade.primary_clinical(d.studies)
     dosed = clinical[clinical["dose_max_mg"].notna()]
     fixed45 = int(((dosed["dose_min_mg"] == 4.5) & (dosed["dose_max_mg"] == 4.5)).sum())
     in_band = int(((dosed["dose_max_mg"] >= figures.USUAL_BAND_MG[0]) & (dosed["dose_max_mg"] <= figures.USUAL_BAND_MG[1])).sum())
@@ -217,8 +217,7 @@ def dose_summary(data: Dataset | None = None) -> Markdown:
 
 def all_doses_figure(data: Dataset | None = None) -> Markdown:
     d = _data(data)
-    clinical = grade.with_levels(d.studies)
-    clinical = clinical[clinical["level_rank"].isin(grade.CLINICAL_RANKS)]
+    clinical = grade.primary_clinical(d.studies)
     fig = figures.dose_ranges(clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True)
     n = int(clinical["dose_max_mg"].notna().sum())
     return _save(fig, "dose-ranges-all",

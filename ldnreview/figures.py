@@ -139,7 +139,7 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> plt.Figur
         return None
     graded = graded.sort_values(["level_rank", "size", "study_id"], kind="stable")
     levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
-    fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.55 * len(levels) + 0.02 * len(graded)))
+    fig, ax = plt.subplots(figsize=(6.8, 0.6 + 0.55 * len(levels) + 0.02 * len(graded)))
     sizes = graded["size"].fillna(1).astype(float).clip(lower=1)
     annotate = len(graded) <= 14
     for rank, group in graded.groupby("level_rank", sort=True):
@@ -173,7 +173,7 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     if dosed.empty:
         return None
     dosed = dosed.sort_values(["dose_max_mg", "dose_min_mg", "study_id"], kind="stable", na_position="first")
-    fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.26 * len(dosed)))
+    fig, ax = plt.subplots(figsize=(6.8, 1.4 + 0.26 * len(dosed)))
     ax.axvspan(*USUAL_BAND_MG, color=PALETTE["sky"], alpha=0.18, zorder=0)
     labels = []
     for y, (_, row) in enumerate(dosed.iterrows()):
@@ -209,7 +209,7 @@ def forest(outcomes: pd.DataFrame, title: str) -> plt.Figure | None:
     if len(rows) < 2:
         return None
     rows = rows.sort_values(["effect_measure", "outcome_id"], kind="stable")
-    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.35 * len(rows)))
+    fig, ax = plt.subplots(figsize=(6.8, 0.9 + 0.35 * len(rows)))
     labels = []
     for y, (_, row) in enumerate(rows.iterrows()):
         colour, marker, _ = DIRECTION_STYLE[row["direction"]]
@@ -226,12 +226,12 @@ def forest(outcomes: pd.DataFrame, title: str) -> plt.Figure | None:
 
 def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, title: str) -> plt.Figure:
     """Condition x evidence level; bubble area = participants, colour = share of studies reporting benefit."""
-    graded = grade.with_levels(studies)
-    graded = graded[graded["level_rank"].isin(grade.CLINICAL_RANKS)]
+    graded = grade.primary_clinical(studies)
     names = conditions.set_index("condition")["display_name"]
-    order = [c for c in conditions.sort_values("display_name", kind="stable")["condition"] if c in set(graded["condition"])]
+    chapters = conditions[conditions["category"] != "cross-cutting"]
+    order = [c for c in chapters.sort_values("display_name", kind="stable")["condition"] if c in set(graded["condition"])]
     levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
-    fig, ax = plt.subplots(figsize=(8, 1.0 + 0.34 * len(order)))
+    fig, ax = plt.subplots(figsize=(6.8, 1.2 + 0.4 * len(order)))
     cmap = matplotlib.colors.LinearSegmentedColormap.from_list("ldn", [PALETTE["vermillion"], "#f2f2f2", PALETTE["blue"]])
     for y, condition in enumerate(order):
         sub = graded[graded["condition"] == condition]
@@ -257,7 +257,7 @@ def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> plt.Fi
     hatches = dict(zip(order, ("", "//", "xx", "\\\\", "..")))
     sections = list(dict.fromkeys(claims["section"]))
     counts = claims.groupby(["section", "verdict"]).size().unstack(fill_value=0).reindex(index=sections, columns=list(order), fill_value=0)
-    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.32 * len(sections)))
+    fig, ax = plt.subplots(figsize=(6.8, 0.9 + 0.32 * len(sections)))
     left = np.zeros(len(sections))
     for verdict in order:
         values = counts[verdict].to_numpy()

@@ -85,6 +85,12 @@ def with_levels(studies: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def primary_clinical(studies: pd.DataFrame) -> pd.DataFrame:
+    """Clinical studies (levels 1-5) with levels, leaving out secondary reports of trials already listed."""
+    graded = with_levels(studies)
+    return graded[graded["level_rank"].isin(CLINICAL_RANKS) & graded["secondary_to"].isna()]
+
+
 @dataclass(frozen=True)
 class Certainty:
     rating: str
@@ -113,8 +119,8 @@ def certainty(studies: pd.DataFrame) -> Certainty:
     case reports only: very low), then rate down once for each problem found in that body of
     evidence, never below very low.
     """
-    graded = with_levels(studies)
-    clinical = graded[graded["level_rank"].isin(CLINICAL_RANKS)]
+    # A secondary report of a trial already listed adds no new participants or replication.
+    clinical = primary_clinical(studies)
     randomised = clinical[clinical["design"].isin(RANDOMISED)]
     if clinical.empty:
         return Certainty("no evidence", "no evidence", ("no published human study found",), 0, 0, 0, 0, None)
@@ -145,6 +151,12 @@ def certainty(studies: pd.DataFrame) -> Certainty:
         if uncontrolled and score > 1:
             score -= 1
             reasons.append("risk of bias: no comparison group in any study")
+        if (body["design"] == "register").all() and score > 1:
+            score -= 1
+            reasons.append("indirectness: prescription registers measure drugs dispensed, not disease activity")
+        if len(body) == 1 and score > 1:
+            score -= 1
+            reasons.append("a single study, not yet replicated")
     else:
         start, score, body = "very low (case reports and series only)", 1, clinical
         reasons.append("case reports and series cannot separate the effect of LDN from chance, placebo response or the natural course")

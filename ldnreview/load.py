@@ -157,9 +157,10 @@ def _reference_problems(path: Path, table: Table, frame: pd.DataFrame, loaded: d
         if not col.references:
             continue
         target_table, target_col = col.references
-        if target_table not in loaded:
-            continue
-        known = set(loaded[target_table][target_col].dropna())
+        target = frame if target_table == table.name else loaded.get(target_table)
+        if target is None:
+            raise AssertionError(f"{table.name} is loaded before {target_table}: fix schema.LOAD_ORDER")
+        known = set(target[target_col].dropna())
         for line, cell in zip(frame.index, frame[col.name]):
             if pd.isna(cell):
                 continue

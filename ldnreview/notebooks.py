@@ -37,6 +37,9 @@ SECTIONS = (
 )
 
 
+WIDE_SECTIONS = ("study_table", "outcome_results", "harms", "popular_claims")
+
+
 def chapter_path(condition: str) -> Path:
     return paths.book_dir() / "conditions" / f"{condition}.ipynb"
 
@@ -54,7 +57,9 @@ def condition_notebook(condition: str, display_name: str) -> nbformat.NotebookNo
     ]
     for heading, call, note in SECTIONS:
         cells.append(nbformat.v4.new_markdown_cell(f"## {heading}" + (f"\n\n{note}" if note else "")))
-        cells.append(nbformat.v4.new_code_cell(f"chapter.{call}()", metadata={"tags": ["remove-input"]}))
+        # Wide tables may spread into the page margin (the theme's full-width cell tag).
+        tags = ["remove-input", "full-width"] if call in WIDE_SECTIONS else ["remove-input"]
+        cells.append(nbformat.v4.new_code_cell(f"chapter.{call}()", metadata={"tags": tags}))
     return new_notebook(cells)
 
 

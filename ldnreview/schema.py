@@ -157,6 +157,8 @@ STUDIES = Table(
           pattern=BIBKEY_PATTERN),
         C("source_url", "string", "Page(s) where every fact of the row was seen, joined by ' ; '.", required=True),
         C("verification_note", "string", "What was checked where; conflicts between sources."),
+        C("secondary_to", "string", "For a secondary or follow-up report of a trial already listed: the study_id of the main report. "
+          "Its participants are not counted again.", references=("studies", "study_id")),
         C("mechanism_tier", "string", "For mechanism papers: human, animal, in_vitro or hypothesis.",
           allowed=MECHANISM_TIERS),
         C("mechanism", "string", "For mechanism papers: which proposed mechanism it bears on."),

@@ -68,15 +68,19 @@ def sort_studies(studies: pd.DataFrame) -> pd.DataFrame:
 
 
 def study_table(studies: pd.DataFrame, caption: str | None = None, show_condition: bool = False) -> Markdown:
-    columns = ["Study", "Design", "Evidence level", "N", "Dose (mg/day)", "Weeks", "Comparator", "Result", "Direction", "Links"]
+    columns = ["Study", "Design (evidence level)", "N", "Dose (mg/day)", "Weeks", "Comparator", "Result", "Direction", "Links"]
     if show_condition:
         columns.insert(1, "Condition")
     rows = []
+    keys = studies.set_index("study_id")["bibkey"]
     for _, row in sort_studies(studies).iterrows():
+        design = f"{DESIGN_NAMES[row['design']]} ({row['level_rank']}: {row['level'].lower()})"
+        if isinstance(row["secondary_to"], str):
+            main = keys.get(row["secondary_to"])
+            design += f"; secondary report of {{cite:t}}`{main}`" if main else f"; secondary report of {row['secondary_to']}"
         values = [
             cite(row),
-            DESIGN_NAMES[row["design"]],
-            row["level"],
+            design,
             fmt_number(row["size"]),
             dose_text(row),
             fmt_number(row["duration_weeks"]),

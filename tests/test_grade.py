@@ -5,7 +5,7 @@ from ldnreview import grade
 
 
 def study(**fields):
-    base = dict(study_id="X2020", design="rct", n_enrolled=None, n_analysed=None, duration_weeks=None,
+    base = dict(study_id="X2020", design="rct", n_enrolled=None, n_analysed=None, duration_weeks=None, secondary_to=None,
                 comparator="placebo", direction="benefit", condition="c")
     base.update(fields)
     return base
@@ -76,3 +76,9 @@ def test_reviews_are_never_counted():
     c = grade.certainty(frame(study(design="open_label", n_analysed=30, comparator="none"),
                               study(study_id="R2020", design="meta_analysis", n_analysed=5000)))
     assert c.n_clinical == 1 and c.participants == 30
+
+
+def test_secondary_reports_are_not_counted_twice():
+    c = grade.certainty(frame(study(study_id="A2020", n_analysed=99, duration_weeks=12),
+                              study(study_id="A2021", n_analysed=92, duration_weeks=12, secondary_to="A2020")))
+    assert c.n_randomised == 1 and c.randomised_participants == 99

@@ -203,3 +203,8 @@ def test_command_line_stops_the_build_with_the_message(data_copy):
     assert result.returncode == 1
     assert "data/studies.csv, row 2 (line 3), column 'dose_max_mg'" in result.stderr
     assert "must be >= 0.0001" in result.stderr
+
+
+def test_secondary_report_must_point_to_a_listed_study(data_copy):
+    set_cell(data_copy / "studies.csv", 3, "secondary_to", "Missing2001")
+    fails_with(data_copy, "studies.csv, row 3 (line 4), column 'secondary_to'", "unknown study_id 'Missing2001'")

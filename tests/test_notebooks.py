@@ -78,5 +78,6 @@ def test_condition_chapters_share_one_skeleton(path):
     key = path.stem
     expected = notebooks.condition_notebook(key, load().conditions.set_index("condition").loc[key, "display_name"])
     assert [c.source for c in nb.cells] == [c.source for c in expected.cells], f"{path.name} departs from the chapter skeleton"
+    assert [c.metadata.get("tags") for c in nb.cells] == [c.metadata.get("tags") for c in expected.cells]
     headings = [c.source.split("\n")[0] for c in nb.cells if c.cell_type == "markdown"][1:]
     assert headings == [f"## {h}" for h, _, _ in SECTIONS]

@@ -25,10 +25,21 @@ function addSorting(table, tbody) {
   });
 }
 
+// Columns of long prose (results, explanations) get room to read instead of one word per line.
+function widenProseColumns(table, tbody) {
+  var header = table.tHead ? table.tHead.rows[0].cells : [];
+  Array.prototype.forEach.call(header, function (th, col) {
+    var total = 0;
+    Array.prototype.forEach.call(tbody.rows, function (row) { total += (row.cells[col] || th).textContent.length; });
+    if (tbody.rows.length && total / tbody.rows.length > 70) th.style.minWidth = "18rem";
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".ldn-table table").forEach(function (table, tableIndex) {
     var tbody = table.tBodies[0];
     if (!tbody) return;
+    widenProseColumns(table, tbody);
     addSorting(table, tbody);
     if (tbody.rows.length < 6) return;  // a filter box only where there is something to filter
     var label = document.createElement("label");
