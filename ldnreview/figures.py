@@ -8,6 +8,7 @@ through a MyST figure directive that carries the caption and alt text.
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,7 @@ DIRECTION_STYLE = {
     "mixed": (PALETTE["orange"], "D", "mixed result"),
     "no_difference": (PALETTE["vermillion"], "s", "no difference"),
     "harm": (PALETTE["black"], "X", "harm"),
-    "not_applicable": (PALETTE["grey"], "^", "no direction (review or mechanism)"),
+    "not_applicable": (PALETTE["grey"], "^", "no efficacy direction"),
 }
 # The band that most LDN trials and dosing reviews use; the dosing chapter gives its sources.
 USUAL_BAND_MG = (1.5, 4.5)
@@ -112,12 +113,12 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, svg_only: bool = Fa
     return Figure(name=name, caption=caption, alt=alt, png=png, svg=svg)
 
 
-def _direction_legend(ax, directions) -> None:
+def _direction_legend(ax, directions, extra: tuple = ()) -> None:
     handles = [
         Line2D([], [], color=DIRECTION_STYLE[d][0], marker=DIRECTION_STYLE[d][1], linestyle="", label=DIRECTION_STYLE[d][2])
         for d in DIRECTION_STYLE
         if d in set(directions)
-    ]
+    ] + list(extra)
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Direction of result")
 
@@ -139,23 +140,26 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> plt.Figur
         return None
     graded = graded.sort_values(["level_rank", "size", "study_id"], kind="stable")
     levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
-    fig, ax = plt.subplots(figsize=(6.8, 0.6 + 0.55 * len(levels) + 0.02 * len(graded)))
+    fig, ax = plt.subplots(figsize=(6.8, 0.8 + 0.7 * len(levels) + 0.02 * len(graded)))
     sizes = graded["size"].fillna(1).astype(float).clip(lower=1)
     annotate = len(graded) <= 14
     for rank, group in graded.groupby("level_rank", sort=True):
-        offsets = np.linspace(-0.25, 0.25, len(group)) if len(group) > 1 else np.zeros(1)
-        for offset, (_, row) in zip(offsets, group.iterrows()):
+        offsets = np.linspace(-0.3, 0.3, len(group)) if len(group) > 1 else np.zeros(1)
+        for index, (offset, (_, row)) in enumerate(zip(offsets, group.iterrows())):
             colour, marker, _ = DIRECTION_STYLE[row["direction"]]
             x = sizes.loc[row.name]
             y = int(rank) + offset
             hollow = pd.isna(row["size"])
             ax.scatter([x], [y], s=60, marker=marker, facecolor="white" if hollow else colour, edgecolor=colour, linewidth=1.2, zorder=3)
             if annotate:
-                ax.annotate(_label(row), (x, y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=7.5)
+                # Alternate sides so labels of neighbouring points do not overprint each other.
+                right = index % 2 == 0
+                ax.annotate(_label(row), (x, y), xytext=(6 if right else -6, 0), textcoords="offset points",
+                            va="center", ha="left" if right else "right", fontsize=7.5)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(PLAIN_LOG)
     upper = max(10.0, float(sizes.max()) * 3)
-    ax.set_xlim(0.8, upper)
+    ax.set_xlim(0.25, upper)
     ax.set_yticks([lv.rank for lv in levels], [lv.label for lv in levels])
     ax.set_ylim(max(lv.rank for lv in levels) + 0.6, 0.4)
     ax.set_xlabel("Participants (log scale; hollow marker = size not reported, drawn at 1)")
@@ -196,31 +200,40 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     ax.set_ylim(len(dosed) - 0.5, -0.5)
     ax.set_xlabel("Naltrexone dose, mg per day (log scale keeps microgram doses visible; hollow = upper bound only)")
     ax.set_title(title, loc="left", fontsize=10)
-    _direction_legend(ax, dosed["direction"])
-    band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label="usual LDN band, 1.5-4.5 mg/day")
-    ax.add_artist(ax.get_legend())  # keep the direction legend when adding the band's
-    ax.legend(handles=[band], loc="lower left", bbox_to_anchor=(1.01, 0.0), frameon=False)
+    band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label="usual LDN band,\n1.5-4.5 mg/day")
+    _direction_legend(ax, dosed["direction"], extra=(band,))
     return fig
 
 
+RATIO_MEASURES = ("risk ratio", "odds ratio", "hazard ratio", "rate ratio")
+
+
 def forest(outcomes: pd.DataFrame, title: str) -> plt.Figure | None:
-    """Effect estimates with 95% confidence intervals, one row per outcome."""
+    """Effect estimates with 95% confidence intervals: one panel per effect measure that has two or more
+    results, so only like is drawn beside like; a line marks no effect (1 for ratios, 0 otherwise)."""
     rows = outcomes[outcomes["effect"].notna() & outcomes["ci_low"].notna() & outcomes["ci_high"].notna()]
-    if len(rows) < 2:
+    groups = [(m, g.sort_values("outcome_id", kind="stable")) for m, g in rows.groupby("effect_measure", sort=True) if len(g) >= 2]
+    if not groups:
         return None
-    rows = rows.sort_values(["effect_measure", "outcome_id"], kind="stable")
-    fig, ax = plt.subplots(figsize=(6.8, 0.9 + 0.35 * len(rows)))
-    labels = []
-    for y, (_, row) in enumerate(rows.iterrows()):
-        colour, marker, _ = DIRECTION_STYLE[row["direction"]]
-        ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, linewidth=1.6)
-        ax.scatter([row["effect"]], [y], marker=marker, color=colour, s=40, zorder=3)
-        labels.append(f"{row['study_id']}: {row['outcome']} ({row['effect_measure']})")
-    ax.set_yticks(range(len(rows)), labels, fontsize=7.5)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_xlabel("Effect estimate with 95% confidence interval (see each row's measure)")
-    ax.set_title(title, loc="left", fontsize=10)
-    _direction_legend(ax, rows["direction"])
+    heights = [1.6 * len(g) + 1.2 for _, g in groups]
+    fig, axes = plt.subplots(len(groups), 1, figsize=(6.8, 1.2 + 0.3 * sum(heights)), squeeze=False,
+                             gridspec_kw={"height_ratios": heights}, layout="constrained")
+    for ax, (measure, group) in zip(axes[:, 0], groups):
+        for y, (_, row) in enumerate(group.iterrows()):
+            colour, marker, _ = DIRECTION_STYLE[row["direction"]]
+            ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, linewidth=1.6)
+            ax.scatter([row["effect"]], [y], marker=marker, color=colour, s=40, zorder=3)
+        null = 1.0 if any(r in measure.lower() for r in RATIO_MEASURES) else 0.0
+        ax.axvline(null, color=PALETTE["grey"], linewidth=1, linestyle="--", zorder=1)
+        labels = [textwrap.fill(f"{r.study_id}: {r.outcome}", 38) for r in group.itertuples()]
+        ax.set_yticks(range(len(group)), labels, fontsize=7.5)
+        ax.set_ylim(len(group) - 0.5, -0.5)
+        ax.set_title(measure, loc="left", fontsize=9)
+    axes[0, 0].set_title(f"{title}\n{groups[0][0]}", loc="left", fontsize=9)
+    axes[-1, 0].set_xlabel("Effect estimate with 95% confidence interval")
+    handles = [Line2D([], [], color=DIRECTION_STYLE[d][0], marker=DIRECTION_STYLE[d][1], linestyle="", label=DIRECTION_STYLE[d][2])
+               for d in DIRECTION_STYLE if d in set(rows["direction"])]
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     return fig
 
 
