@@ -26,14 +26,48 @@ def test_real_data_is_valid():
     assert re.fullmatch(r"[0-9a-f]{12}", data.fingerprint)
 
 
-def test_wrong_type(data_copy):
-    set_cell(data_copy / "studies.csv", 3, "n_enrolled", "forty")
-    fails_with(data_copy, "studies.csv, row 3 (line 4), column 'n_enrolled'", "must be a whole number", "'forty'")
 
 
-def test_decimal_where_whole_number(data_copy):
-    set_cell(data_copy / "studies.csv", 2, "year", "2011.5")
-    fails_with(data_copy, "row 2 (line 3), column 'year'", "must be a whole number")
+# (file, {row: {column: broken value}}, fragments the message must contain): one broken copy per rule.
+BROKEN_CELLS = {
+    "wrong type": ("studies.csv", {3: {"n_enrolled": "forty"}},
+                   ["studies.csv, row 3 (line 4), column 'n_enrolled'", "must be a whole number", "'forty'"]),
+    "decimal where whole number": ("studies.csv", {2: {"year": "2011.5"}}, ["row 2 (line 3), column 'year'", "must be a whole number"]),
+    "unknown condition": ("studies.csv", {5: {"condition": "gout"}},
+                          ["studies.csv, row 5 (line 6), column 'condition'", "unknown condition 'gout'", "conditions.csv"]),
+    "dose above range": ("studies.csv", {1: {"dose_max_mg": "75"}}, ["row 1 (line 2), column 'dose_max_mg'", "must be <= 50"]),
+    "dose below range": ("studies.csv", {1: {"dose_min_mg": "0.00001"}}, ["row 1 (line 2), column 'dose_min_mg'", "must be >= 0.0001"]),
+    "dose min above max": ("studies.csv", {1: {"dose_min_mg": "4.5", "dose_max_mg": "1.5"}},
+                           ["row 1 (line 2), column 'dose_min_mg'", "dose_min_mg <= dose_max_mg broken"]),
+    "pmid format": ("studies.csv", {1: {"pmid": "PMID123"}}, ["column 'pmid'", "must be matches ^[0-9]"]),
+    "doi format": ("studies.csv", {1: {"doi": "https://doi.org/10.1000/x"}}, ["column 'doi'", "must be matches ^10"]),
+    "year in the future": ("studies.csv", {1: {"year": "2999"}}, ["column 'year'", "must be <= "]),
+    "no identifier": ("studies.csv", {1: {"pmid": "", "doi": ""}}, ["row 1 (line 2), column 'pmid'", "pmid or doi present"]),
+    "unknown design": ("studies.csv", {1: {"design": "anecdote"}}, ["column 'design'", "must be one of rct"]),
+    "empty required value": ("studies.csv", {4: {"result_summary": ""}},
+                             ["row 4 (line 5), column 'result_summary'", "required value is empty"]),
+    "spaces not trimmed silently": ("studies.csv", {1: {"design": " rct"}},
+                                    ["row 1 (line 2), column 'design'", "leading or trailing spaces"]),
+    "secondary report of an unlisted study": ("studies.csv", {3: {"secondary_to": "Missing2001"}},
+                                              ["row 3 (line 4), column 'secondary_to'", "unknown study_id 'Missing2001'"]),
+    "unknown study in outcomes": ("outcomes.csv", {1: {"study_id": "Nobody1999"}},
+                                  ["outcomes.csv, row 1 (line 2), column 'study_id'", "unknown study_id 'Nobody1999'"]),
+    "events above denominator": ("adverse_events.csv", {1: {"ldn_events": "9", "ldn_n": "3"}},
+                                 ["adverse_events.csv, row 1 (line 2), column 'ldn_events'", "ldn_events <= ldn_n broken"]),
+    "unknown verdict": ("claims.csv", {1: {"verdict": "probably"}},
+                        ["claims.csv, row 1 (line 2), column 'verdict'", "must be one of supported"]),
+    "claim without explanation": ("claims.csv", {2: {"explanation": ""}},
+                                  ["claims.csv, row 2 (line 3), column 'explanation'", "required value is empty"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CELLS))
+def test_each_rule_names_file_row_column(data_copy, case):
+    filename, cells, fragments = BROKEN_CELLS[case]
+    for row, values in cells.items():
+        for column, value in values.items():
+            set_cell(data_copy / filename, row, column, value)
+    fails_with(data_copy, *fragments)
 
 
 def test_missing_required_column(data_copy):
@@ -54,10 +88,6 @@ def test_unknown_column(data_copy):
     fails_with(data_copy, "outcomes.csv, column 'surprise'", "unknown column")
 
 
-def test_unknown_condition(data_copy):
-    set_cell(data_copy / "studies.csv", 5, "condition", "gout")
-    fails_with(data_copy, "studies.csv, row 5 (line 6), column 'condition'", "unknown condition 'gout'", "conditions.csv")
-
 
 def test_duplicate_id(data_copy):
     path = data_copy / "studies.csv"
@@ -66,58 +96,14 @@ def test_duplicate_id(data_copy):
     fails_with(data_copy, "column 'study_id'", "duplicate value", rows[0]["study_id"])
 
 
-def test_dose_out_of_range(data_copy):
-    set_cell(data_copy / "studies.csv", 1, "dose_max_mg", "75")
-    fails_with(data_copy, "row 1 (line 2), column 'dose_max_mg'", "<= 50")
 
 
-def test_dose_below_range(data_copy):
-    set_cell(data_copy / "studies.csv", 1, "dose_min_mg", "0.00001")
-    fails_with(data_copy, "row 1 (line 2), column 'dose_min_mg'", ">= 0.0001")
 
 
-def test_dose_min_above_max(data_copy):
-    path = data_copy / "studies.csv"
-    set_cell(path, 1, "dose_min_mg", "4.5")
-    set_cell(path, 1, "dose_max_mg", "1.5")
-    fails_with(data_copy, "row 1 (line 2), column 'dose_min_mg'", "dose_min_mg <= dose_max_mg broken")
 
 
-def test_pmid_format(data_copy):
-    set_cell(data_copy / "studies.csv", 1, "pmid", "PMID123")
-    fails_with(data_copy, "column 'pmid'", "matches")
 
 
-def test_doi_format(data_copy):
-    set_cell(data_copy / "studies.csv", 1, "doi", "https://doi.org/10.1000/x")
-    fails_with(data_copy, "column 'doi'", "matches ^10")
-
-
-def test_year_in_future(data_copy):
-    set_cell(data_copy / "studies.csv", 1, "year", "2999")
-    fails_with(data_copy, "column 'year'", "<= ")
-
-
-def test_no_identifier(data_copy):
-    path = data_copy / "studies.csv"
-    set_cell(path, 1, "pmid", "")
-    set_cell(path, 1, "doi", "")
-    fails_with(data_copy, "row 1 (line 2), column 'pmid'", "pmid or doi present")
-
-
-def test_unknown_design(data_copy):
-    set_cell(data_copy / "studies.csv", 1, "design", "anecdote")
-    fails_with(data_copy, "column 'design'", "one of rct")
-
-
-def test_empty_required_value(data_copy):
-    set_cell(data_copy / "studies.csv", 4, "result_summary", "")
-    fails_with(data_copy, "row 4 (line 5), column 'result_summary'", "required value is empty")
-
-
-def test_spaces_are_not_trimmed_silently(data_copy):
-    set_cell(data_copy / "studies.csv", 1, "design", " rct")
-    fails_with(data_copy, "row 1 (line 2), column 'design'", "leading or trailing spaces")
 
 
 def test_malformed_row(data_copy):
@@ -127,26 +113,8 @@ def test_malformed_row(data_copy):
     fails_with(data_copy, "adverse_events.csv", "malformed row, 3 fields")
 
 
-def test_unknown_study_in_outcomes(data_copy):
-    set_cell(data_copy / "outcomes.csv", 1, "study_id", "Nobody1999")
-    fails_with(data_copy, "outcomes.csv, row 1 (line 2), column 'study_id'", "unknown study_id 'Nobody1999'")
 
 
-def test_events_above_denominator(data_copy):
-    path = data_copy / "adverse_events.csv"
-    set_cell(path, 1, "ldn_events", "9")
-    set_cell(path, 1, "ldn_n", "3")
-    fails_with(data_copy, "adverse_events.csv, row 1 (line 2), column 'ldn_events'", "ldn_events <= ldn_n broken")
-
-
-def test_unknown_verdict(data_copy):
-    set_cell(data_copy / "claims.csv", 1, "verdict", "probably")
-    fails_with(data_copy, "claims.csv, row 1 (line 2), column 'verdict'", "one of supported")
-
-
-def test_claim_without_explanation(data_copy):
-    set_cell(data_copy / "claims.csv", 2, "explanation", "")
-    fails_with(data_copy, "claims.csv, row 2 (line 3), column 'explanation'", "required value is empty")
 
 
 def test_claim_cites_unknown_study(data_copy):
@@ -204,7 +172,3 @@ def test_command_line_stops_the_build_with_the_message(data_copy):
     assert "data/studies.csv, row 2 (line 3), column 'dose_max_mg'" in result.stderr
     assert "must be >= 0.0001" in result.stderr
 
-
-def test_secondary_report_must_point_to_a_listed_study(data_copy):
-    set_cell(data_copy / "studies.csv", 3, "secondary_to", "Missing2001")
-    fails_with(data_copy, "studies.csv, row 3 (line 4), column 'secondary_to'", "unknown study_id 'Missing2001'")
