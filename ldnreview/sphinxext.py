@@ -76,8 +76,16 @@ def _write_redirects(app, exception):
         page.write_text(REDIRECT_PAGE.format(target=target), encoding="utf-8")
 
 
+def _configure(app, config):
+    config.html_static_path.append(str(STATIC))
+    # The version shown on every page comes from CITATION.cff, like every citation.
+    meta = cite.book_meta()
+    config.version = config.release = meta.version
+    config.html_title = f"{config.html_title or 'LDN Evidence Book'} (version {meta.version})"
+
+
 def setup(app):
-    app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC)))
+    app.connect("config-inited", _configure)
     app.add_js_file("ldn-tables.js")
     app.add_css_file("ldn.css")
     app.connect("html-page-context", _page_context)
