@@ -226,4 +226,4 @@ class Chapter:
         return join("\n".join(f"- {i}" for i in items) if items else "", searched, notes)
 
     def cite_box(self) -> Markdown:
-        return cite.chapter_cite_box(f"Low-dose naltrexone in {self.name}", self.docname, self.key)
+        return cite.chapter_cite_box(self.name, self.docname, self.key)
