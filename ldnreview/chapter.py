@@ -19,6 +19,17 @@ NOT_ADVICE = (
 )
 
 
+def in_sentence(name: str) -> str:
+    """A condition's display name as it reads mid-sentence: 'Systemic lupus erythematosus' becomes
+    'systemic lupus erythematosus'; eponyms and acronyms (Crohn's, Hailey-Hailey, ME/CFS, Gulf War) keep their capitals."""
+    first = name.split(" ", 1)[0]
+    proper = "'" in first or "’" in first or any(ch.isupper() for ch in first[1:]) or first in PROPER_FIRST_WORDS
+    return name if proper else name[0].lower() + name[1:]
+
+
+PROPER_FIRST_WORDS = ("Gulf", "Sjögren's", "Hashimoto's")
+
+
 def fingerprint_line(data: Dataset) -> str:
     counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in data.row_counts.items())
     return f"Data fingerprint {data.fingerprint} ({counts})"
@@ -57,7 +68,8 @@ class Chapter:
             raise KeyError(f"unknown condition {condition!r}: not in data/conditions.csv (known: {', '.join(sorted(known.index))})")
         self.key = condition
         self.info = known.loc[condition]
-        self.name = self.info["display_name"]
+        self.title = self.info["display_name"]
+        self.name = in_sentence(self.title)
         self.docname = f"book/conditions/{condition}"
         self.studies = self.data.studies[self.data.studies["condition"] == condition]
         ids = set(self.studies["study_id"])
@@ -142,12 +154,12 @@ class Chapter:
 
     def _figure(self, fig, kind: str, caption: str, alt: str) -> Markdown:
         if fig is None:
-            return Markdown(f"Not enough data for a {kind.replace('-', ' ')} figure.\n")
+            return Markdown("No study of this condition reports what this figure needs, so it is not drawn.\n")
         return figures.save(fig, f"{self.key}-{kind}", caption, alt).markdown()
 
     def evidence_figure(self) -> Markdown:
         clinical = self.clinical
-        fig = figures.evidence_strength(self.studies, self.key, f"{self.name}: evidence by level and size")
+        fig = figures.evidence_strength(self.studies, self.key, f"{self.title}: evidence by level and size")
         counts = clinical["direction"].value_counts()
         alt = (f"Scatter plot of {len(clinical)} clinical studies of LDN in {self.name} by evidence level and number of "
                f"participants: " + ", ".join(f"{n} {tables.DIRECTION_NAMES[d]}" for d, n in counts.sort_index().items()) + ".")
@@ -157,7 +169,7 @@ class Chapter:
 
     def dose_figure(self) -> Markdown:
         dosed = self.studies[self.studies["dose_max_mg"].notna()]
-        fig = figures.dose_ranges(self.studies, f"{self.name}: daily doses studied")
+        fig = figures.dose_ranges(self.studies, f"{self.title}: daily doses studied")
         if len(dosed):
             alt = (f"Dose ranges of {len(dosed)} studies of LDN in {self.name}, from "
                    f"{tables.fmt_number(dosed['dose_min_mg'].min(), 4)} to {tables.fmt_number(dosed['dose_max_mg'].max(), 4)} mg per day, "
@@ -172,7 +184,7 @@ class Chapter:
         if self.outcomes.empty:
             return Markdown("No study of this condition reported numeric outcomes that we could verify from an abstract page.\n")
         parts = [tables.outcomes_table(self.outcomes, self.studies)]
-        fig = figures.forest(self.outcomes, f"{self.name}: effect estimates")
+        fig = figures.forest(self.outcomes, f"{self.title}: effect estimates")
         if fig is not None:
             with_ci = self.outcomes[self.outcomes["ci_low"].notna()]
             measures = with_ci["effect_measure"].value_counts()
@@ -226,4 +238,4 @@ class Chapter:
         return join("\n".join(f"- {i}" for i in items) if items else "", searched, notes)
 
     def cite_box(self) -> Markdown:
-        return cite.chapter_cite_box(self.name, self.docname, self.key)
+        return cite.chapter_cite_box(self.title, self.docname, self.key)

@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 
 from . import paths
+from .chapter import in_sentence
 
 TOC_HEADER = "# Generated from data/conditions.csv by `python -m ldnreview derive`. Do not edit by hand.\n"
 FRONT = ["book/how-to-cite", "book/methods"]
@@ -48,7 +49,7 @@ def condition_notebook(condition: str, display_name: str) -> nbformat.NotebookNo
     cells = [
         nbformat.v4.new_markdown_cell(
             f"# {display_name}\n\nWhat the published human studies of low-dose naltrexone (LDN) in "
-            f"{display_name} show, graded and plotted from the book's verified dataset."
+            f"{in_sentence(display_name)} show, graded and plotted from the book's verified dataset."
         ),
         nbformat.v4.new_code_cell(
             f'from ldnreview import Chapter\n\nchapter = Chapter("{condition}")\nchapter.fingerprint()',
