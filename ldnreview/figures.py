@@ -76,9 +76,6 @@ class Figure:
     png: Path
     svg: Path
 
-    def _repr_markdown_(self) -> str:
-        return self.markdown().text
-
     def markdown(self) -> Markdown:
         # Paths from the book's root: the same whichever page or working directory shows the figure.
         rel, svg = f"figures/{self.png.name}", f"figures/{self.svg.name}"

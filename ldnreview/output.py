@@ -16,9 +16,6 @@ class Markdown:
     def __repr__(self) -> str:
         return self.text
 
-    def __add__(self, other: "Markdown") -> "Markdown":
-        return Markdown(self.text.rstrip("\n") + "\n\n" + other.text)
-
 
 def join(*parts: "Markdown | str | None") -> Markdown:
     texts = [p.text if isinstance(p, Markdown) else p for p in parts if p]

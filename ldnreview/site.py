@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import re
 import subprocess
 import sys
 import threading
@@ -17,10 +18,6 @@ CHROMIUM = "/usr/bin/chromium"
 # No sandbox (root in CI), and nothing that phones home: the network here is closed.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-
-
-def html_dir(output: Path | None = None) -> Path:
-    return (output or paths.root()) / "_build" / "html"
 
 
 def build(output: Path | None = None, builder: str = "html") -> Path:
@@ -88,12 +85,8 @@ def print_pdf(url: str, out: Path) -> Path:
 
 
 def pdf_page_count(pdf: Path) -> int:
-    import re
-
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
 
 
 def pdf_image_count(pdf: Path) -> int:
-    import re
-
     return len(re.findall(rb"/Subtype\s*/Image", pdf.read_bytes()))
