@@ -186,15 +186,12 @@ class Chapter:
         parts = [tables.outcomes_table(self.outcomes, self.studies)]
         fig = figures.forest(self.outcomes, f"{self.title}: effect estimates")
         if fig is not None:
-            with_ci = self.outcomes[self.outcomes["ci_low"].notna()]
-            measures = with_ci["effect_measure"].value_counts()
-            shown = sorted(m for m, n in measures.items() if n >= 2)
             parts.append(figures.save(
                 fig, f"{self.key}-forest",
                 f"Effect estimates with 95% confidence intervals reported by studies of LDN in {self.name}, one panel per "
                 f"effect measure with two or more results; the dashed line marks no effect. Source: data/outcomes.csv.",
                 f"Forest plot for LDN in {self.name}: " + "; ".join(
-                    f"{measures[m]} results as {m}" for m in shown) + ".",
+                    f"{len(group)} results as {measure}" for measure, group in figures.forest_groups(self.outcomes)) + ".",
             ).markdown())
         else:
             parts.append(Markdown("No two results share an effect measure with a confidence interval, so no forest plot is drawn.\n"))

@@ -167,7 +167,8 @@ def certainty_summary(data: Dataset | None = None) -> Markdown:
 def evidence_map_figure(data: Dataset | None = None) -> Markdown:
     d = _data(data)
     clinical = grade.primary_clinical(d.studies)
-    fig = figures.evidence_map(d.studies, d.conditions, "Clinical studies of LDN by condition and evidence level")
+    fig = figures.evidence_map(d.studies, notebooks.chapter_conditions(d.conditions),
+                               "Clinical studies of LDN by condition and evidence level")
     return _save(fig, "evidence-map",
                  "Each bubble is one condition at one evidence level: its area grows with participants, the number inside is the "
                  "count of studies, and its colour is the share of those studies reporting benefit. Source: data/studies.csv.",

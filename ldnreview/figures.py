@@ -110,12 +110,17 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, svg_only: bool = Fa
     return Figure(name=name, caption=caption, alt=alt, png=png, svg=svg)
 
 
-def _direction_legend(ax, directions, extra: tuple = ()) -> None:
-    handles = [
+def _direction_handles(directions) -> list:
+    """Legend entries, in the fixed DIRECTION_STYLE order, for the directions present."""
+    return [
         Line2D([], [], color=DIRECTION_STYLE[d][0], marker=DIRECTION_STYLE[d][1], linestyle="", label=DIRECTION_STYLE[d][2])
         for d in DIRECTION_STYLE
         if d in set(directions)
-    ] + list(extra)
+    ]
+
+
+def _direction_legend(ax, directions, extra: tuple = ()) -> None:
+    handles = _direction_handles(directions) + list(extra)
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Direction of result")
 
@@ -205,11 +210,16 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
 RATIO_MEASURES = ("risk ratio", "odds ratio", "hazard ratio", "rate ratio")
 
 
+def forest_groups(outcomes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Results with an estimate and a 95% CI, grouped by effect measure; only measures with two or more results."""
+    rows = outcomes[outcomes["effect"].notna() & outcomes["ci_low"].notna() & outcomes["ci_high"].notna()]
+    return [(m, g.sort_values("outcome_id", kind="stable")) for m, g in rows.groupby("effect_measure", sort=True) if len(g) >= 2]
+
+
 def forest(outcomes: pd.DataFrame, title: str) -> plt.Figure | None:
     """Effect estimates with 95% confidence intervals: one panel per effect measure that has two or more
     results, so only like is drawn beside like; a line marks no effect (1 for ratios, 0 otherwise)."""
-    rows = outcomes[outcomes["effect"].notna() & outcomes["ci_low"].notna() & outcomes["ci_high"].notna()]
-    groups = [(m, g.sort_values("outcome_id", kind="stable")) for m, g in rows.groupby("effect_measure", sort=True) if len(g) >= 2]
+    groups = forest_groups(outcomes)
     if not groups:
         return None
     heights = [1.6 * len(g) + 1.2 for _, g in groups]
@@ -228,18 +238,17 @@ def forest(outcomes: pd.DataFrame, title: str) -> plt.Figure | None:
         ax.set_title(measure, loc="left", fontsize=9)
     axes[0, 0].set_title(f"{title}\n{groups[0][0]}", loc="left", fontsize=9)
     axes[-1, 0].set_xlabel("Effect estimate with 95% confidence interval")
-    handles = [Line2D([], [], color=DIRECTION_STYLE[d][0], marker=DIRECTION_STYLE[d][1], linestyle="", label=DIRECTION_STYLE[d][2])
-               for d in DIRECTION_STYLE if d in set(rows["direction"])]
+    handles = _direction_handles(pd.concat([g for _, g in groups])["direction"])
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     return fig
 
 
 def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, title: str) -> plt.Figure:
-    """Condition x evidence level; bubble area = participants, colour = share of studies reporting benefit."""
+    """Condition x evidence level; bubble area = participants, colour = share of studies reporting benefit.
+    ``conditions`` are the rows to draw (the chapters), in any order."""
     graded = grade.primary_clinical(studies)
     names = conditions.set_index("condition")["display_name"]
-    chapters = conditions[conditions["category"] != "cross-cutting"]
-    order = [c for c in chapters.sort_values("display_name", kind="stable")["condition"] if c in set(graded["condition"])]
+    order = [c for c in conditions.sort_values("display_name", kind="stable")["condition"] if c in set(graded["condition"])]
     levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
     fig, ax = plt.subplots(figsize=(6.8, 1.2 + 0.4 * len(order)))
     cmap = matplotlib.colors.LinearSegmentedColormap.from_list("ldn", [PALETTE["vermillion"], "#f2f2f2", PALETTE["blue"]])
