@@ -32,9 +32,15 @@ book: $(STAMP)
 
 # Unit tests, data rules, nbval over every notebook, strict build and browser test (see tests/).
 # --dist loadfile keeps each notebook's cells on one kernel; -n 2 uses both cores.
+# Notebooks re-executed by nbval export their figures to a scratch copy of figures/, never to the
+# committed files; tests/test_figures.py compares those with a fresh render. The last line proves
+# the suite left the checkout as it found it.
+SCRATCH_FIGURES := _build/test-figures
 test: $(STAMP) $(CFF_STAMP) browser
 	$(BIN)/python -m ldnreview check
-	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
+	rm -rf $(SCRATCH_FIGURES) && mkdir -p _build && cp -r figures $(SCRATCH_FIGURES)
+	LDNREVIEW_FIGURES_DIR=$(CURDIR)/$(SCRATCH_FIGURES) $(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
+	@test -z "$$(git status --porcelain 2>/dev/null)" || { git status --porcelain; echo "make test changed files in the checkout (above)"; exit 1; }
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not reachable).
 browser:

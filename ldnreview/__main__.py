@@ -37,6 +37,7 @@ def derived_problems(data) -> list[str]:
             continue  # reported above, key by key
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             problems.append(f"{paths.display(path)}: out of date with data/ and ldnreview/; run `make data`")
+    problems += notebooks.stale_output_problems(data.fingerprint)
     for row in notebooks.chapter_conditions(data.conditions).itertuples():
         if not notebooks.chapter_path(row.condition).exists():
             problems.append(f"data/conditions.csv: condition {row.condition!r} has no chapter "

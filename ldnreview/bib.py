@@ -71,10 +71,10 @@ def stale_problems(studies: pd.DataFrame, path: Path | None = None) -> list[str]
     text = path.read_text(encoding="utf-8")
     present = set(re.findall(r"^@\w+\{([^,]+),", text, flags=re.M))
     problems = []
-    for line, key in zip(studies.index, studies["bibkey"]):
+    for row, key in zip(studies.index, studies["bibkey"]):
         if key not in present:
             problems.append(
-                f"data/studies.csv, row {line - 1} (line {line}), column 'bibkey': citation key {key!r} "
+                f"data/studies.csv, row {row} (line {studies.attrs.get('lines', {}).get(row)}), column 'bibkey': citation key {key!r} "
                 f"has no entry in {paths.display(path)}; run `make data`"
             )
     if not problems and text != render(studies):

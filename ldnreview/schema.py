@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 DESIGNS = (
     "rct",
     "crossover_rct",
+    "nonrandomised_trial",
     "open_label",
     "cohort",
     "register",
@@ -24,6 +25,21 @@ DESIGNS = (
     "narrative_review",
     "preclinical",
 )
+# How the comparison that tests LDN was made: the field grading reads, never free text.
+CONTROLS = ("randomised_placebo", "randomised_active", "randomised_usual_care", "concurrent_nonrandomised",
+            "historical", "before_after", "none")
+BLINDING = ("double", "single", "open", "not_reported")
+OUTCOME_KINDS = ("clinical", "biomarker", "dispensing_proxy", "laboratory")
+POPULATION_MATCH = ("yes", "partial", "no")
+ROB_TOOLS = ("rob2", "rob2_crossover", "robins_i", "uncontrolled")
+ROB_DOMAINS = ("randomisation", "deviations", "missing_data", "measurement", "reporting", "period_carryover",
+               "confounding", "selection", "classification", "comparison", "overall")
+ROB_JUDGEMENTS = ("low", "some_concerns", "high", "moderate", "serious", "critical", "no_information")
+RECORD_DECISIONS = ("included", "new_included", "awaiting", "excluded", "ongoing")
+EXCLUSION_REASONS = ("not_human", "not_low_dose", "out_of_scope", "duplicate_or_secondary", "not_primary_research",
+                     "retracted", "not_ldn", "conference_abstract_only")
+LABEL_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CLINICAL_DESIGNS = ("rct", "crossover_rct", "nonrandomised_trial", "open_label", "cohort", "register", "case_series", "case_report")
 DIRECTIONS = ("benefit", "no_difference", "mixed", "harm", "not_applicable")
 VERDICTS = ("supported", "partly_supported", "misattributed", "contradicted", "not_found")
 CLAIM_TIERS = ("trial", "observational", "case_report", "mechanism", "practice_guidance")
@@ -69,6 +85,7 @@ class Column:
     maximum: float | None = None
     references: tuple[str, str] | None = None  # (table, column) this key points into
     list_sep: str | None = None  # the cell holds several values joined by this
+    bibtex: bool = False  # copied into the generated .bib
 
 
 @dataclass(frozen=True)
@@ -124,6 +141,7 @@ STUDIES = Table(
         ("dose_min_mg <= dose_max_mg", "dose_min_mg", "<=", "dose_max_mg"),
         ("n_analysed <= n_enrolled", "n_analysed", "<=", "n_enrolled"),
         ("pmid or doi present", "pmid", "or", "doi"),
+        ("secondary_to is another study", "secondary_to", "!=", "study_id"),
     ),
     columns=(
         C("study_id", "string", "FirstAuthorYear, with a letter when an author has two in a year.",
@@ -134,13 +152,13 @@ STUDIES = Table(
         C("doi", "string", "DOI without the https://doi.org/ prefix.", pattern=DOI_PATTERN, unique=True),
         C("first_author", "string", "Surname of the first author (empty when no source page showed the authors)."),
         C("authors", "string", "Authors as 'Surname Initials' joined by '; ', ending in 'et al.' when not all were seen; "
-          "empty when no source page showed them."),
+          "empty when no source page showed them.", bibtex=True),
         C("year", "integer", "Year of publication.", required=True, minimum=FIRST_YEAR, maximum=None),
-        C("journal", "string", "Journal as shown on the source page (empty when no page showed it)."),
-        C("volume", "string", "Volume."),
-        C("issue", "string", "Issue."),
-        C("pages", "string", "Pages or article number."),
-        C("title", "string", "Title of the article.", required=True),
+        C("journal", "string", "Journal as shown on the source page (empty when no page showed it).", bibtex=True),
+        C("volume", "string", "Volume.", bibtex=True),
+        C("issue", "string", "Issue.", bibtex=True),
+        C("pages", "string", "Pages or article number.", bibtex=True),
+        C("title", "string", "Title of the article.", required=True, bibtex=True),
         C("design", "string", "Study design.", required=True, allowed=DESIGNS),
         C("n_enrolled", "integer", "Participants enrolled.", minimum=1),
         C("n_analysed", "integer", "Participants analysed.", minimum=1),
@@ -162,6 +180,15 @@ STUDIES = Table(
         C("mechanism_tier", "string", "For mechanism papers: human, animal, in_vitro or hypothesis.",
           allowed=MECHANISM_TIERS),
         C("mechanism", "string", "For mechanism papers: which proposed mechanism it bears on."),
+        C("control", "string", "How LDN was compared (clinical studies): randomised against placebo, an active drug or usual "
+          "care; a concurrent non-randomised group; historical controls; the same people before and on LDN; or none.",
+          allowed=CONTROLS),
+        C("blinding", "string", "Who was blinded (clinical studies).", allowed=BLINDING),
+        C("outcome_kind", "string", "What the main outcome measures: a clinical outcome, a biomarker, a dispensing proxy "
+          "(drugs collected) or a laboratory measure.", allowed=OUTCOME_KINDS),
+        C("population_match", "string", "Whether the people analysed match the condition the study is filed under.",
+          allowed=POPULATION_MATCH),
+        C("population_note", "string", "Why the population matches only partly, or not."),
     ),
 )
 
@@ -236,9 +263,127 @@ CLAIMS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, ADVERSE_EVENTS, CLAIMS)}
+RISK_OF_BIAS = Table(
+    name="risk_of_bias",
+    filename="risk_of_bias.csv",
+    description="One row per clinical study and risk-of-bias domain: RoB 2 for randomised trials (with period and "
+    "carry-over effects for crossovers), ROBINS-I for non-randomised comparisons, and 'critical: no comparison group' "
+    "for uncontrolled designs. Judged from abstract and registry pages; 'no_information' where they are silent.",
+    primary_key="rob_id",
+    columns=(
+        C("rob_id", "string", "study_id plus the domain.", required=True, unique=True),
+        C("study_id", "string", "Study (studies.csv).", required=True, references=("studies", "study_id")),
+        C("tool", "string", "Assessment tool.", required=True, allowed=ROB_TOOLS),
+        C("domain", "string", "Domain of the tool, or 'overall'.", required=True, allowed=ROB_DOMAINS),
+        C("judgement", "string", "RoB 2: low / some_concerns / high; ROBINS-I: low / moderate / serious / critical; "
+          "no_information where the pages do not say.", required=True, allowed=ROB_JUDGEMENTS),
+        C("support", "string", "What supports the judgement, in our words.", required=True),
+        C("source_url", "string", "Page(s) the support came from.", required=True),
+    ),
+)
+
+SEARCHES = Table(
+    name="searches",
+    filename="searches.csv",
+    description="The search log: every query run, with its date, source and what it returned.",
+    primary_key="search_id",
+    columns=(
+        C("search_id", "string", "Search id (a prefix per searcher, then a number).", required=True, unique=True),
+        C("condition", "string", "Condition key, or a label for an area searched outside the chapters (scope-hiv ...).",
+          required=True, pattern=LABEL_PATTERN),
+        C("source", "string", "Where the query was run.", required=True),
+        C("query", "string", "The query as run.", required=True),
+        C("date", "string", "Date run (YYYY-MM-DD).", required=True, pattern=DATE_PATTERN),
+        C("hits", "integer", "Records the source returned.", required=True, minimum=0),
+        C("screened", "integer", "Records read (title and abstract).", required=True, minimum=0),
+        C("new_records", "integer", "Screened records not already in studies.csv.", minimum=0),
+        C("note", "string", "What the search was for or found."),
+    ),
+    row_rules=(("screened <= hits", "screened", "<=", "hits"),),
+)
+
+RECORDS = Table(
+    name="records",
+    filename="records.csv",
+    description="Each relevant record the searches found, and what became of it.",
+    primary_key="record_id",
+    columns=(
+        C("record_id", "string", "Record id.", required=True, unique=True),
+        C("search_id", "string", "The search that found it (searches.csv).", required=True, references=("searches", "search_id")),
+        C("citation", "string", "Citation as seen.", required=True),
+        C("pmid", "string", "PubMed ID, when seen.", pattern=PMID_PATTERN),
+        C("doi", "string", "DOI, when seen.", pattern=DOI_PATTERN),
+        C("url", "string", "Page(s) where it was seen."),
+        C("condition", "string", "Condition key or search label.", pattern=LABEL_PATTERN),
+        C("decision", "string", "Included (in studies.csv), awaiting classification, excluded or ongoing.",
+          required=True, allowed=RECORD_DECISIONS),
+        C("study_id", "string", "For an included record: the study (studies.csv).", references=("studies", "study_id")),
+        C("reason", "string", "For an excluded record: why.", allowed=EXCLUSION_REASONS),
+        C("note", "string", "Anything a reader of the screening should know."),
+    ),
+)
+
+AWAITING = Table(
+    name="awaiting",
+    filename="awaiting.csv",
+    description="Studies that answer the review question but whose facts could not all be verified: listed with "
+    "what is missing, never silently left out.",
+    primary_key="awaiting_id",
+    columns=(
+        C("awaiting_id", "string", "Short id.", required=True, unique=True),
+        C("condition", "string", "Condition key or label.", required=True, pattern=LABEL_PATTERN),
+        C("citation", "string", "Citation as far as it was seen.", required=True),
+        C("design", "string", "Design, where a page showed it.", allowed=DESIGNS),
+        C("n", "integer", "Participants, where a page showed it.", minimum=1),
+        C("direction", "string", "Direction of the main result, where a page showed it.", allowed=DIRECTIONS),
+        C("registry_id", "string", "Trial registration, where seen."),
+        C("missing", "string", "What could not be verified.", required=True),
+        C("source_url", "string", "Pages looked at.", required=True),
+        C("note", "string", "Anything else."),
+    ),
+)
+
+EXCLUDED = Table(
+    name="excluded",
+    filename="excluded.csv",
+    description="Studies read and excluded, each with its reason.",
+    primary_key="excluded_id",
+    columns=(
+        C("excluded_id", "string", "Short id.", required=True, unique=True),
+        C("condition", "string", "Condition key or label (scope-hiv, scope-cancer ...).", required=True, pattern=LABEL_PATTERN),
+        C("citation", "string", "Citation as seen.", required=True),
+        C("pmid", "string", "PubMed ID, when seen.", pattern=PMID_PATTERN),
+        C("doi", "string", "DOI, when seen.", pattern=DOI_PATTERN),
+        C("url", "string", "Where it was seen."),
+        C("reason", "string", "Why it is excluded.", required=True, allowed=EXCLUSION_REASONS),
+        C("note", "string", "Detail."),
+        C("source_url", "string", "Pages looked at."),
+    ),
+)
+
+ONGOING = Table(
+    name="ongoing",
+    filename="ongoing.csv",
+    description="Registered trials without published results.",
+    primary_key="registry_id",
+    columns=(
+        C("registry_id", "string", "Registry number (NCT, EudraCT, ISRCTN, ACTRN, IRCT ...).", required=True, unique=True),
+        C("condition", "string", "Condition key or label.", required=True, pattern=LABEL_PATTERN),
+        C("title", "string", "Title as registered.", required=True),
+        C("design", "string", "Design as registered."),
+        C("n_planned", "integer", "Planned or actual enrolment.", minimum=1),
+        C("status", "string", "Status as seen, with its date."),
+        C("url", "string", "Registry page."),
+        C("source_url", "string", "Pages looked at.", required=True),
+        C("note", "string", "Anything else."),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, ADVERSE_EVENTS, CLAIMS, RISK_OF_BIAS,
+                                                SEARCHES, RECORDS, AWAITING, EXCLUDED, ONGOING)}
 # Load order: a table is loaded after every table it references.
-LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims")
+LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims", "risk_of_bias", "searches", "records",
+              "awaiting", "excluded", "ongoing")
 
 
 def pandera_schema(table: Table):
