@@ -18,13 +18,6 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# CITATION.cff is validated by cffconvert, kept in its own venv (it pins jsonschema<4).
-CFF_STAMP := .venv-cff/.installed
-$(CFF_STAMP): requirements-cff.txt
-	test -x .venv-cff/bin/python || $(PYTHON) -m venv .venv-cff
-	.venv-cff/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-cff.txt
-	touch $(CFF_STAMP)
-
 # Validate data first: a bad row stops here with file, row, column and rule, before Sphinx runs.
 book: $(STAMP)
 	$(BIN)/python -m ldnreview check
@@ -32,7 +25,7 @@ book: $(STAMP)
 
 # Unit tests, data rules, nbval over every notebook, strict build and browser test (see tests/).
 # --dist loadfile keeps each notebook's cells on one kernel; -n 2 uses both cores.
-test: $(STAMP) $(CFF_STAMP) browser
+test: $(STAMP) browser
 	$(BIN)/python -m ldnreview check
 	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
 

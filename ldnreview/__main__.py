@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import bib, notebooks, paths, schema
+from . import bib, cite, notebooks, paths, schema
 from .load import DataError, load
 
 
@@ -31,7 +31,7 @@ def _derived_files(data) -> dict[Path, str]:
 
 
 def derived_problems(data) -> list[str]:
-    problems = bib.stale_problems(data.studies)
+    problems = cite.cff_problems() + bib.stale_problems(data.studies)
     for path, text in _derived_files(data).items():
         if path.name == "references.bib":
             continue  # reported above, key by key

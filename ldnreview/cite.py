@@ -3,8 +3,11 @@ page, each chapter's cite box and the Scholar meta tags are all generated from i
 
 from __future__ import annotations
 
+import datetime
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
@@ -36,9 +39,39 @@ def _author_name(author: dict) -> str:
     return " ".join(p for p in (author.get("given-names"), author.get("family-names")) if p)
 
 
+CFF_SCHEMA = Path(__file__).parent / "schemas" / "cff-1.2.0.schema.json"
+
+
+def _plain(value):
+    # YAML reads an unquoted date as a date object; CFF (and its schema) means the ISO string.
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def read_cff(path: Path | None = None) -> dict:
+    path = path or paths.root() / "CITATION.cff"
+    return _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def cff_problems(path: Path | None = None) -> list[str]:
+    """Every way CITATION.cff breaks the CFF 1.2.0 schema, each naming the key."""
+    import jsonschema
+
+    path = path or paths.root() / "CITATION.cff"
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(read_cff(path)), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"{paths.display(path)}: {'/'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}" for e in errors]
+
+
 @lru_cache(maxsize=1)
 def book_meta() -> BookMeta:
-    data = yaml.safe_load((paths.root() / "CITATION.cff").read_text(encoding="utf-8"))
+    data = read_cff()
     return BookMeta(
         title=data["title"],
         authors=tuple(_author_name(a) for a in data["authors"]),
