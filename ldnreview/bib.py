@@ -78,7 +78,7 @@ def entry_data(study: pd.Series) -> Entry:
                  persons={"author": _persons(study["authors"])})
 
 
-class _Writer(bibtex.Writer):
+class BibWriter(bibtex.Writer):
     # Identifiers are verbatim: DOIs contain "_", which LaTeX escaping would turn into a broken link.
     VERBATIM = frozenset({"doi", "pmid", "url"})
 
@@ -90,7 +90,7 @@ class _Writer(bibtex.Writer):
 
 
 def _write(entries: dict[str, Entry]) -> str:
-    return _Writer().to_string(BibliographyData(entries))
+    return BibWriter().to_string(BibliographyData(entries))
 
 
 def entry(study: pd.Series) -> str:
