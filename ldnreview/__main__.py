@@ -1,8 +1,8 @@
 """Command line used by the Makefile.
 
     python -m ldnreview validate        check every table; exit 1 with file/row/column messages
-    python -m ldnreview derive          regenerate what derives from data/: references.bib,
-                                        datapackage.json, _toc.yml, and a notebook for each new condition
+    python -m ldnreview derive          regenerate what derives from data/ and CITATION.cff: references.bib,
+                                        datapackage.json, _toc.yml, .zenodo.json, and a notebook for each new condition
     python -m ldnreview check           validate, and fail if a derived file is out of date
     python -m ldnreview execute [NB..]  re-execute notebooks in place (all by default), two at a time
 """
@@ -27,6 +27,7 @@ def _derived_files(data) -> dict[Path, str]:
         paths.bib_path(): bib.render(data.studies),
         paths.data_dir() / "datapackage.json": datapackage_text(),
         paths.root() / "_toc.yml": notebooks.toc(data.conditions),
+        paths.root() / ".zenodo.json": cite.zenodo_text(),
     }
 
 
@@ -36,7 +37,7 @@ def derived_problems(data) -> list[str]:
         if path.name == "references.bib":
             continue  # reported above, key by key
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            problems.append(f"{paths.display(path)}: out of date with data/ and ldnreview/; run `make data`")
+            problems.append(f"{paths.display(path)}: out of date with data/, CITATION.cff and ldnreview/; run `make data`")
     for row in notebooks.chapter_conditions(data.conditions).itertuples():
         if not notebooks.chapter_path(row.condition).exists():
             problems.append(f"data/conditions.csv: condition {row.condition!r} has no chapter "

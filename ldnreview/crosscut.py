@@ -118,10 +118,9 @@ def downloads() -> Markdown:
 
 def book_cite_box() -> Markdown:
     meta = cite.book_meta()
-    text, bib = cite.book_citation(meta)
     return join(
         f"This is version **{meta.version}**, released {meta.date_released}, under the {meta.license} licence.",
-        cite.cite_box(text, bib, heading="Cite the whole book"),
+        cite.cite_box(cite.book_work(meta), heading="Cite the whole book"),
     )
 
 
