@@ -30,8 +30,10 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not reachable).
+# $CHROMIUM may name another Chromium-based browser (the GitHub workflows use the runner's Chrome).
+CHROMIUM ?= /usr/bin/chromium
 browser:
-	test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 # After editing data/: regenerate the bibliography, data dictionary, table of contents and any new
 # chapter, then re-execute the notebooks so their stored outputs match (`make execute`).
