@@ -18,13 +18,6 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# CITATION.cff is validated by cffconvert, kept in its own venv (it pins jsonschema<4).
-CFF_STAMP := .venv-cff/.installed
-$(CFF_STAMP): requirements-cff.txt
-	test -x .venv-cff/bin/python || $(PYTHON) -m venv .venv-cff
-	.venv-cff/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-cff.txt
-	touch $(CFF_STAMP)
-
 # Validate data first: a bad row stops here with file, row, column and rule, before Sphinx runs.
 book: $(STAMP)
 	$(BIN)/python -m ldnreview check
@@ -36,15 +29,17 @@ book: $(STAMP)
 # committed files; tests/test_figures.py compares those with a fresh render. The last line proves
 # the suite left the checkout as it found it.
 SCRATCH_FIGURES := _build/test-figures
-test: $(STAMP) $(CFF_STAMP) browser
+test: $(STAMP) browser
 	$(BIN)/python -m ldnreview check
 	rm -rf $(SCRATCH_FIGURES) && mkdir -p _build && cp -r figures $(SCRATCH_FIGURES)
 	LDNREVIEW_FIGURES_DIR=$(CURDIR)/$(SCRATCH_FIGURES) $(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
 	@test -z "$$(git status --porcelain 2>/dev/null)" || { git status --porcelain; echo "make test changed files in the checkout (above)"; exit 1; }
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not reachable).
+# $CHROMIUM may name another Chromium-based browser (the GitHub workflows use the runner's Chrome).
+CHROMIUM ?= /usr/bin/chromium
 browser:
-	test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 # After editing data/: regenerate the bibliography, data dictionary, table of contents and any new
 # chapter, then re-execute the notebooks so their stored outputs match (`make execute`).

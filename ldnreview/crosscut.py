@@ -147,10 +147,9 @@ def awaiting_all(data: Dataset | None = None) -> Block:
 
 def book_cite_box() -> Block:
     meta = cite.book_meta()
-    text, bib = cite.book_citation(meta)
     return join(
         Paragraph("This is version ", Strong(meta.version), f", released {meta.date_released}, under the {meta.license} licence."),
-        cite.cite_box(text, bib, heading="Cite the whole book"),
+        cite.cite_box(cite.book_work(meta), heading="Cite the whole book"),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import re
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from . import paths
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium here; CI on GitHub points $CHROMIUM at the runner's Chrome.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # No sandbox (root in CI), and nothing that phones home: the network here is closed.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]

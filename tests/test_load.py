@@ -203,7 +203,7 @@ def test_stale_bib_is_reported(data_copy, tmp_path):
     data = load_tables(data_copy)
     bib_file = tmp_path / "references.bib"
     bib.write(data.studies, bib_file)
-    bib_file.write_text(bib_file.read_text().replace("title = {", "title = {X", 1))
+    bib_file.write_text(bib_file.read_text().replace("title = \"{", "title = \"{X", 1))
     assert bib.stale_problems(data.studies, bib_file) == [f"{bib_file}: out of date with data/studies.csv; run `make data`"]
 
 
