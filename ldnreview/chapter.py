@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import cite, figures, grade, tables
+from . import cite, figures, grade, tables, words
 from .load import Dataset, load
-from .output import Markdown, join, table
+from .output import Admonition, Block, Bullets, Code, Group, Paragraph, Span, Strong, join, table
 
-NOT_ADVICE = (
-    "```{admonition} Not medical advice\n:class: caution\n"
+NOT_ADVICE = Admonition(
+    "Not medical advice",
     "This chapter summarises published research. It is not medical advice: decisions about LDN "
-    "belong to you and a clinician who knows your history.\n```"
+    "belong to you and a clinician who knows your history.",
+    kind="caution",
 )
 
 
@@ -41,7 +42,7 @@ def show_fingerprint(data: Dataset | None = None) -> None:
 
 
 def _count_phrase(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+    return words.count(count, singular)
 
 
 def direction_sentence(studies: pd.DataFrame) -> str:
@@ -85,55 +86,53 @@ class Chapter:
     def fingerprint(self) -> None:
         show_fingerprint(self.data)
 
-    def bottom_line(self) -> Markdown:
+    def bottom_line(self) -> Group:
         c = self.certainty
         if c.n_clinical == 0:
-            patients = (
-                f"We found no published human study of LDN for {self.name}. "
-                f"Any claim that it helps is, for now, not backed by clinical research."
-            )
-            clinicians = f"No clinical evidence. Certainty: **{c.rating}**. Searches run are listed under *Gaps* below."
+            patients = Span(f"We found no published human study of LDN for {self.name}. "
+                            "Any claim that it helps is, for now, not backed by clinical research.")
+            clinicians = Span("No clinical evidence. Certainty: ", Strong(c.rating),
+                              ". Searches run are listed under Gaps below.")
         else:
-            patients = (
-                f"{_count_phrase(c.n_clinical, 'published study', 'published studies')} of people with {self.name} "
+            patients = Span(
+                f"{_count_phrase(c.n_clinical, 'published study')} of people with {self.name} "
                 f"have tried LDN ({_count_phrase(c.n_randomised, 'randomised trial')}), with {c.participants:,} participants in all. "
-                f"{direction_sentence(self.studies)} "
-                f"The certainty of this evidence is **{c.rating}**: {c.meaning}."
-            )
+                f"{direction_sentence(self.studies)} The certainty of this evidence is ", Strong(c.rating), f": {c.meaning}.")
             clinicians = self._clinician_summary()
         return join(
-            "**For patients and the public.** " + patients,
-            "**For clinicians.** " + clinicians,
+            Paragraph(Strong("For patients and the public."), " ", patients),
+            Paragraph(Strong("For clinicians."), " ", clinicians),
             NOT_ADVICE,
         )
 
-    def _clinician_summary(self) -> str:
+    def _clinician_summary(self) -> Span:
         c = self.certainty
-        parts = [f"Best available design: {c.best_level.lower()}."]
+        parts: list = [f"Best available design: {c.best_level.lower()}. "]
         if len(self.randomised):
             lead = self.randomised.iloc[0]
-            parts.append(
-                f"The largest randomised trial, {tables.cite(lead)} ({tables.DESIGN_NAMES[lead['design']]}, "
-                f"n={tables.fmt_number(lead['size'])}, {tables.dose_text(lead)} mg/day for "
-                f"{tables.fmt_number(lead['duration_weeks'])} weeks, versus {lead['comparator'] if isinstance(lead['comparator'], str) else 'an unreported comparator'}): "
-                f"{lead['result_summary']}"
-            )
+            comparator = lead["comparator"] if isinstance(lead["comparator"], str) else "an unreported comparator"
+            parts += ["The largest randomised trial, ", tables.cite(lead),
+                      f" ({tables.DESIGN_NAMES[lead['design']]}, n={tables.fmt_number(lead['size'])}, "
+                      f"{tables.dose_text(lead)} mg/day for {tables.fmt_number(lead['duration_weeks'])} weeks, versus ",
+                      comparator, "): ", lead["result_summary"], " "]
         else:
             lead = self.clinical.iloc[0]
-            parts.append(f"No randomised trial. The strongest study is {tables.cite(lead)} "
-                         f"({tables.DESIGN_NAMES[lead['design']]}, n={tables.fmt_number(lead['size'])}): {lead['result_summary']}")
+            parts += ["No randomised trial. The strongest study is ", tables.cite(lead),
+                      f" ({tables.DESIGN_NAMES[lead['design']]}, n={tables.fmt_number(lead['size'])}): ",
+                      lead["result_summary"], " "]
         reasons = "; ".join(c.reasons) if c.reasons else "no reason to rate down"
-        parts.append(f"Certainty **{c.rating}**: starting from {c.start}, rated down for {reasons}.")
-        return " ".join(parts)
+        parts += ["Certainty ", Strong(c.rating), f": starting from {c.start}, rated down for {reasons}."]
+        return Span(*parts)
 
-    def at_a_glance(self) -> Markdown:
+    def at_a_glance(self) -> Block:
         c = self.certainty
         if self.studies.empty:
-            return Markdown("No studies are recorded for this condition.\n")
-        reasons = "\n".join(f"- {r}" for r in c.reasons) or "- none"
+            return Paragraph("No studies are recorded for this condition.")
         synthesis = self.graded[self.graded["level_rank"] == 6]
-        reviews = (f"Reviews that cover this condition (not counted as evidence themselves): "
-                   + ", ".join(tables.cite(r) for _, r in synthesis.iterrows()) + ".") if len(synthesis) else ""
+        reviews = None
+        if len(synthesis):
+            cites = [piece for i, (_, r) in enumerate(synthesis.iterrows()) for piece in ((", " if i else ""), tables.cite(r))]
+            reviews = Paragraph("Reviews that cover this condition (not counted as evidence themselves): ", *cites, ".")
         return join(
             tables.design_count_table(self.studies),
             table(["Measure", "Value"], [
@@ -143,21 +142,22 @@ class Chapter:
                 ["Best design available", c.best_level or "–"],
                 ["Certainty of evidence", c.rating],
             ]),
-            f"**Why the certainty is {c.rating}.** Starting point: {c.start}. Rated down for:\n\n{reasons}",
+            Paragraph(Strong(f"Why the certainty is {c.rating}."), f" Starting point: {c.start}. Rated down for:"),
+            Bullets(list(c.reasons) or ["none"]),
             reviews,
         )
 
-    def study_table(self) -> Markdown:
+    def study_table(self) -> Block:
         if self.studies.empty:
-            return Markdown("No studies to list.\n")
+            return Paragraph("No studies to list.")
         return tables.study_table(self.studies)
 
-    def _figure(self, fig, kind: str, caption: str, alt: str) -> Markdown:
+    def _figure(self, fig, kind: str, caption: str, alt: str) -> Block:
         if fig is None:
-            return Markdown("No study of this condition reports what this figure needs, so it is not drawn.\n")
-        return figures.save(fig, f"{self.key}-{kind}", caption, alt).markdown()
+            return Paragraph("No study of this condition reports what this figure needs, so it is not drawn.")
+        return figures.save(fig, f"{self.key}-{kind}", caption, alt)
 
-    def evidence_figure(self) -> Markdown:
+    def evidence_figure(self) -> Block:
         clinical = self.clinical
         fig = figures.evidence_strength(self.studies, self.key, f"{self.title}: evidence by level and size")
         counts = clinical["direction"].value_counts()
@@ -167,7 +167,7 @@ class Chapter:
                    f"marker showing the direction of its main result. Source: data/studies.csv.")
         return self._figure(fig, "evidence-strength", caption, alt)
 
-    def dose_figure(self) -> Markdown:
+    def dose_figure(self) -> Block:
         dosed = self.studies[self.studies["dose_max_mg"].notna()]
         fig = figures.dose_ranges(self.studies, f"{self.title}: daily doses studied")
         if len(dosed):
@@ -180,10 +180,10 @@ class Chapter:
                    f"against the usual LDN band. Source: data/studies.csv.")
         return self._figure(fig, "dose-ranges", caption, alt)
 
-    def outcome_results(self) -> Markdown:
+    def outcome_results(self) -> Block:
         if self.outcomes.empty:
-            return Markdown("No study of this condition reported numeric outcomes that we could verify from an abstract page.\n")
-        parts = [tables.outcomes_table(self.outcomes, self.studies)]
+            return Paragraph("No study of this condition reported numeric outcomes that we could verify from an abstract page.")
+        parts: list = [tables.outcomes_table(self.outcomes, self.studies)]
         fig = figures.forest(self.outcomes, f"{self.title}: effect estimates")
         if fig is not None:
             parts.append(figures.save(
@@ -192,32 +192,32 @@ class Chapter:
                 f"effect measure with two or more results; the dashed line marks no effect. Source: data/outcomes.csv.",
                 f"Forest plot for LDN in {self.name}: " + "; ".join(
                     f"{len(group)} results as {measure}" for measure, group in figures.forest_groups(self.outcomes)) + ".",
-            ).markdown())
+            ))
         else:
-            parts.append(Markdown("No two results share an effect measure with a confidence interval, so no forest plot is drawn.\n"))
+            parts.append(Paragraph("No two results share an effect measure with a confidence interval, so no forest plot is drawn."))
         return join(*parts)
 
-    def harms(self) -> Markdown:
+    def harms(self) -> Block:
         if self.adverse_events.empty:
-            return Markdown(
+            return Paragraph(
                 "No study of this condition reported adverse events in a form we could verify from an abstract page. "
-                "See the safety chapter for events across all conditions.\n"
+                "See the safety chapter for events across all conditions."
             )
         return tables.harms_table(self.adverse_events, self.studies)
 
-    def popular_claims(self) -> Markdown:
+    def popular_claims(self) -> Block:
         if self.claims.empty:
             mentioned = self.info["mentioned_in_article"] == "yes"
-            return Markdown(
+            return Paragraph(
                 f"The popular article audited in this book {'mentions' if mentioned else 'does not mention'} {self.name}"
                 f"{' but makes no specific factual claim about it' if mentioned else ''}. "
-                "Its general claims are checked in the claims audit chapter.\n"
+                "Its general claims are checked in the claims audit chapter."
             )
         return tables.claims_table(self.claims, self.data.studies, show_section=False)
 
-    def gaps(self) -> Markdown:
+    def gaps(self) -> Block:
         c = self.certainty
-        items = []
+        items: list = []
         if c.n_randomised == 0:
             items.append("No randomised controlled trial has been published.")
         elif c.randomised_participants < grade.RANDOMISED_POOL_SERIOUS:
@@ -228,11 +228,12 @@ class Chapter:
         if len(self.clinical) and self.adverse_events.empty:
             items.append("No verified adverse-event counts for this condition.")
         if isinstance(self.info["ongoing_trials"], str):
-            items.append(f"Ongoing or registered trials: {self.info['ongoing_trials']}")
-        searched = (f"Last searched {self.info['last_search']} with: "
-                    + "; ".join(f"`{s.strip()}`" for s in self.info["search_terms"].split("|")) + ".")
-        notes = self.info["notes"] if isinstance(self.info["notes"], str) else ""
-        return join("\n".join(f"- {i}" for i in items) if items else "", searched, notes)
+            items.append(Span("Ongoing or registered trials: ", self.info["ongoing_trials"]))
+        queries = [s.strip() for s in self.info["search_terms"].split("|")]
+        searched = Paragraph(f"Last searched {self.info['last_search']} with: ",
+                             *[piece for i, q in enumerate(queries) for piece in (("; " if i else ""), Code(q))], ".")
+        notes = self.info["notes"] if isinstance(self.info["notes"], str) else None
+        return join(Bullets(items) if items else None, searched, notes)
 
-    def cite_box(self) -> Markdown:
+    def cite_box(self) -> Block:
         return cite.chapter_cite_box(self.title, self.docname, self.key)

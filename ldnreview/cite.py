@@ -9,7 +9,7 @@ from functools import lru_cache
 import yaml
 
 from . import paths
-from .output import Markdown
+from .output import Admonition, CodeBlock, Paragraph
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _bibtex_authors(meta: BookMeta) -> str:
 
 def book_citation(meta: BookMeta | None = None) -> tuple[str, str]:
     meta = meta or book_meta()
-    text = f"{'; '.join(meta.authors)} ({meta.year}). *{meta.title}* (version {meta.version}). {meta.url}"
+    text = f"{'; '.join(meta.authors)} ({meta.year}). {meta.title} (version {meta.version}). {meta.url}"
     bib = (
         f"@book{{ldnbook{meta.year},\n"
         f"  author = {{{_bibtex_authors(meta)}}},\n"
@@ -74,7 +74,7 @@ def book_citation(meta: BookMeta | None = None) -> tuple[str, str]:
 def chapter_citation(chapter_title: str, docname: str, key: str, meta: BookMeta | None = None) -> tuple[str, str]:
     meta = meta or book_meta()
     url = meta.page_url(docname)
-    text = f"{'; '.join(meta.authors)} ({meta.year}). {chapter_title}. In *{meta.title}* (version {meta.version}). {url}"
+    text = f"{'; '.join(meta.authors)} ({meta.year}). {chapter_title}. In {meta.title} (version {meta.version}). {url}"
     bib = (
         f"@incollection{{ldnbook{meta.year}-{key},\n"
         f"  author = {{{_bibtex_authors(meta)}}},\n"
@@ -88,12 +88,10 @@ def chapter_citation(chapter_title: str, docname: str, key: str, meta: BookMeta 
     return text, bib
 
 
-def cite_box(text: str, bib: str, heading: str = "Cite this chapter") -> Markdown:
-    """An admonition with the citation as text and as BibTeX (the code block gets a copy button)."""
-    return Markdown(
-        f"::::{{admonition}} {heading}\n:class: tip ldn-cite\n\n{text}\n\n```bibtex\n{bib}\n```\n::::\n"
-    )
+def cite_box(text: str, bib: str, heading: str = "Cite this chapter") -> Admonition:
+    """A box with the citation as text and as BibTeX (the code block gets a copy button)."""
+    return Admonition(heading, Paragraph(text), CodeBlock(bib, "bibtex"), kind="tip", css_class="ldn-cite")
 
 
-def chapter_cite_box(chapter_title: str, docname: str, key: str) -> Markdown:
+def chapter_cite_box(chapter_title: str, docname: str, key: str) -> Admonition:
     return cite_box(*chapter_citation(chapter_title, docname, key))

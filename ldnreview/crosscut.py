@@ -7,41 +7,47 @@ import re
 
 import pandas as pd
 
-from . import cite, figures, grade, notebooks, schema, tables
+from . import cite, figures, grade, notebooks, schema, tables, words
 from .load import Dataset, load
-from .output import Markdown, join, table
+from .output import Block, Download, Bullets, Code, DocLink, Emphasis, Paragraph, Prose, Span, Strong, join, table
 
 
 def _data(data: Dataset | None) -> Dataset:
     return data or load()
 
 
-def _save(fig, name: str, caption: str, alt: str) -> Markdown:
+def _save(fig, name: str, caption: str, alt: str) -> Block:
     if fig is None:
-        return Markdown(f"Not enough data for the {name.replace('-', ' ')} figure.\n")
-    return figures.save(fig, name, caption, alt).markdown()
+        return Paragraph(f"Not enough data for the {name.replace('-', ' ')} figure.")
+    return figures.save(fig, name, caption, alt)
 
 
-def _chapter_link(condition: str, name: str) -> str:
-    return f"{{doc}}`{name} </book/conditions/{condition}>`"
+def _chapter_link(condition: str, name: str) -> DocLink:
+    docname = f"book/conditions/{condition}"
+    return DocLink(docname, name, cite.book_meta().page_url(docname))
+
+def _cites(rows: pd.DataFrame, empty: str = "–") -> Span | str:
+    """Studies as a comma-separated list of citations."""
+    pieces = [piece for i, (_, r) in enumerate(rows.iterrows()) for piece in ((", " if i else ""), tables.cite(r))]
+    return Span(*pieces) if pieces else empty
 
 
 # -- methods ---------------------------------------------------------------------------
 
-def search_summary(data: Dataset | None = None) -> Markdown:
+def search_summary(data: Dataset | None = None) -> Block:
     d = _data(data)
     last = d.conditions["last_search"].max()
     chapters = notebooks.chapter_conditions(d.conditions)
-    return Markdown(
-        f"Searches for all {len(chapters)} conditions were last run on **{last}**. "
+    return Paragraph(
+        f"Searches for all {len(chapters)} conditions were last run on ", Strong(last), ". "
         f"The dataset holds {len(d.studies)} verified records: "
-        + ", ".join(f"{n} {tables.DESIGN_NAMES[k]}{'' if n == 1 else 's'}"
+        + ", ".join(words.count(n, tables.DESIGN_NAMES[k])
                     for k, n in d.studies["design"].value_counts().reindex(list(tables.DESIGN_NAMES)).dropna().astype(int).items())
-        + ".\n"
+        + "."
     )
 
 
-def searches_table(data: Dataset | None = None) -> Markdown:
+def searches_table(data: Dataset | None = None) -> Block:
     d = _data(data)
     counts = d.studies["condition"].value_counts()
     rows = [[r.display_name, int(counts.get(r.condition, 0)), r.last_search,
@@ -50,12 +56,12 @@ def searches_table(data: Dataset | None = None) -> Markdown:
     return table(["Condition", "Records", "Last search", "Queries run"], rows)
 
 
-def levels_table() -> Markdown:
+def levels_table() -> Block:
     return table(["Rank", "Evidence level", "Rule"], [[lv.rank, lv.label, lv.rule] for lv in grade.LEVELS])
 
 
-def certainty_rules() -> Markdown:
-    return Markdown(
+def certainty_rules() -> Block:
+    return Prose(
         "Certainty is rated for each condition from its clinical studies (levels 1 to 5), in the spirit of GRADE "
         "but with rules simple enough to check by hand. They are applied by `ldnreview.grade.certainty`:\n\n"
         "1. **Start** at *high* if there is at least one randomised trial (the rating then looks only at the randomised trials), "
@@ -74,21 +80,21 @@ def certainty_rules() -> Markdown:
     )
 
 
-def data_dictionary() -> Markdown:
+def data_dictionary() -> Block:
     parts = []
     for name in schema.LOAD_ORDER:
         t = schema.TABLES[name]
         rows = []
         for c in t.columns:
-            rules = []
+            rules: list = []
             if c.required:
                 rules.append("required")
             if c.unique:
                 rules.append("unique")
             if c.allowed:
-                rules.append("one of: " + ", ".join(f"`{a}`" for a in c.allowed))
+                rules.append(Span("one of: ", *[piece for i, a in enumerate(c.allowed) for piece in ((", " if i else ""), Code(a))]))
             if c.pattern:
-                rules.append(f"pattern `{c.pattern}`")
+                rules.append(Span("pattern ", Code(c.pattern)))
             if c.minimum is not None:
                 rules.append(f"≥ {c.minimum:g}")
             if c.maximum is not None:
@@ -96,40 +102,39 @@ def data_dictionary() -> Markdown:
             if c.name == "year":
                 rules.append("≤ the current year")
             if c.references:
-                rules.append(f"must exist in `{c.references[0]}.{c.references[1]}`")
-            rows.append([f"`{c.name}`", c.kind, c.description, "; ".join(rules)])
+                rules.append(Span("must exist in ", Code(f"{c.references[0]}.{c.references[1]}")))
+            rows.append([Code(c.name), c.kind, c.description, Span(*[p for i, r in enumerate(rules) for p in (("; " if i else ""), r)])])
         for rule, *_ in t.row_rules:
             rows.append(["(row rule)", "", rule, "checked on every row"])
-        parts.append(Markdown(f"### `{t.filename}`\n\n{t.description}\n"))
+        parts.append(Paragraph(Strong(Code(t.filename)), ": ", t.description))
         parts.append(table(["Column", "Type", "Meaning", "Rules"], rows))
     return join(*parts)
 
 
-def downloads() -> Markdown:
-    items = [f"- {{download}}`{t.filename} </data/{t.filename}>`: {t.description}" for t in
-             (schema.TABLES[n] for n in schema.LOAD_ORDER)]
-    items.append("- {download}`datapackage.json </data/datapackage.json>`: the machine-readable data dictionary "
-                 "(Frictionless Data Package), generated from the same schema the validator uses.")
-    items.append("- {download}`references.bib </book/references.bib>`: every study as BibTeX, generated from `studies.csv`.")
-    return Markdown("\n".join(items) + "\n")
+def downloads() -> Block:
+    items = [Span(Download(f"data/{t.filename}"), ": ", t.description) for t in (schema.TABLES[n] for n in schema.LOAD_ORDER)]
+    items.append(Span(Download("data/datapackage.json"), ": the machine-readable data dictionary "
+                      "(Frictionless Data Package), generated from the same schema the validator uses."))
+    items.append(Span(Download("book/references.bib"), ": every study as BibTeX, generated from ", Code("studies.csv"), "."))
+    return Bullets(items)
 
 
 # -- how to cite -----------------------------------------------------------------------
 
-def book_cite_box() -> Markdown:
+def book_cite_box() -> Block:
     meta = cite.book_meta()
     text, bib = cite.book_citation(meta)
     return join(
-        f"This is version **{meta.version}**, released {meta.date_released}, under the {meta.license} licence.",
+        Paragraph("This is version ", Strong(meta.version), f", released {meta.date_released}, under the {meta.license} licence."),
         cite.cite_box(text, bib, heading="Cite the whole book"),
     )
 
 
-def chapter_citations(data: Dataset | None = None) -> Markdown:
+def chapter_citations(data: Dataset | None = None) -> Block:
     d = _data(data)
     rows = []
     for r in notebooks.chapter_conditions(d.conditions).sort_values("display_name", kind="stable").itertuples():
-        rows.append([_chapter_link(r.condition, r.display_name), f"`ldnbook{cite.book_meta().year}-{r.condition}`",
+        rows.append([_chapter_link(r.condition, r.display_name), Code(f"ldnbook{cite.book_meta().year}-{r.condition}"),
                      cite.book_meta().page_url(f"book/conditions/{r.condition}")])
     return table(["Chapter", "BibTeX key", "Stable URL"], rows)
 
@@ -150,21 +155,21 @@ def certainty_frame(data: Dataset | None = None) -> pd.DataFrame:
     return frame.sort_values(["_order", "participants", "display_name"], ascending=[True, False, True], kind="stable").drop(columns="_order")
 
 
-def certainty_table(data: Dataset | None = None) -> Markdown:
+def certainty_table(data: Dataset | None = None) -> Block:
     frame = certainty_frame(data)
     rows = [[_chapter_link(r.condition, r.display_name), r.certainty, r.studies, f"{r.participants:,}", r.randomised, r.best, r.reasons]
             for r in frame.itertuples()]
     return table(["Condition", "Certainty", "Clinical studies", "Participants", "Randomised trials", "Best design", "Rated down for"], rows)
 
 
-def certainty_summary(data: Dataset | None = None) -> Markdown:
+def certainty_summary(data: Dataset | None = None) -> Block:
     frame = certainty_frame(data)
     counts = frame["certainty"].value_counts()
     listed = ", ".join(f"{counts[w]} {w}" for w in ("high", "moderate", "low", "very low", "no evidence") if counts.get(w, 0))
-    return Markdown(f"Across {len(frame)} conditions, the certainty of the evidence is: {listed}.\n")
+    return Paragraph(f"Across {len(frame)} conditions, the certainty of the evidence is: {listed}.")
 
 
-def evidence_map_figure(data: Dataset | None = None) -> Markdown:
+def evidence_map_figure(data: Dataset | None = None) -> Block:
     d = _data(data)
     clinical = grade.primary_clinical(d.studies)
     fig = figures.evidence_map(d.studies, notebooks.chapter_conditions(d.conditions),
@@ -192,31 +197,31 @@ def dose_tier(mg: float) -> str:
     return DOSE_TIERS[-1][0]
 
 
-def dose_tier_table(data: Dataset | None = None) -> Markdown:
+def dose_tier_table(data: Dataset | None = None) -> Block:
     d = _data(data)
     dosed = d.studies[d.studies["dose_max_mg"].notna()]
     rows = []
-    for name, lo, hi, words in DOSE_TIERS:
+    for name, lo, hi, text in DOSE_TIERS:
         in_tier = dosed[dosed["dose_max_mg"].map(dose_tier) == name]
-        rows.append([name, words, len(in_tier), ", ".join(tables.cite(r) for _, r in tables.sort_studies(in_tier).iterrows()) or "–"])
+        rows.append([name, text, len(in_tier), _cites(tables.sort_studies(in_tier))])
     return table(["Tier", "Daily dose", "Studies (by highest dose)", "Studies"], rows)
 
 
-def dose_summary(data: Dataset | None = None) -> Markdown:
+def dose_summary(data: Dataset | None = None) -> Block:
     d = _data(data)
     clinical = grade.primary_clinical(d.studies)
     dosed = clinical[clinical["dose_max_mg"].notna()]
     fixed45 = int(((dosed["dose_min_mg"] == 4.5) & (dosed["dose_max_mg"] == 4.5)).sum())
     in_band = int(((dosed["dose_max_mg"] >= figures.USUAL_BAND_MG[0]) & (dosed["dose_max_mg"] <= figures.USUAL_BAND_MG[1])).sum())
-    return Markdown(
+    return Paragraph(
         f"{len(dosed)} of {len(clinical)} clinical studies report a daily dose we could verify. Their doses run from "
         f"{tables.fmt_number(dosed['dose_min_mg'].min(), 4)} to {tables.fmt_number(dosed['dose_max_mg'].max(), 4)} mg a day; "
         f"{in_band} have a highest dose inside the usual {figures.USUAL_BAND_MG[0]}–{figures.USUAL_BAND_MG[1]} mg band, "
-        f"and {fixed45} used a fixed 4.5 mg.\n"
+        f"and {fixed45} used a fixed 4.5 mg."
     )
 
 
-def all_doses_figure(data: Dataset | None = None) -> Markdown:
+def all_doses_figure(data: Dataset | None = None) -> Block:
     d = _data(data)
     clinical = grade.primary_clinical(d.studies)
     fig = figures.dose_ranges(clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True)
@@ -229,7 +234,7 @@ def all_doses_figure(data: Dataset | None = None) -> Markdown:
 _TITRATION = re.compile(r"titrat|increas|escalat|start|mg/kg|taper|step", re.I)
 
 
-def titration_table(data: Dataset | None = None) -> Markdown:
+def titration_table(data: Dataset | None = None) -> Block:
     d = _data(data)
     rows = [[tables.cite(r), r["condition"], tables.dose_text(r), r["dose_note"]]
             for _, r in tables.sort_studies(d.studies).iterrows()
@@ -246,34 +251,34 @@ ARTICLE_SIDE_EFFECTS = {
 }
 
 
-def safety_summary(data: Dataset | None = None) -> Markdown:
+def safety_summary(data: Dataset | None = None) -> Block:
     d = _data(data)
     ae = d.adverse_events
     counted = ae[ae["ldn_events"].notna() & ae["ldn_n"].notna()]
-    return Markdown(
+    return Paragraph(
         f"{ae['study_id'].nunique()} studies report adverse events that we could verify, in {len(ae)} rows; "
         f"{len(counted)} rows give a count and a denominator for the LDN group, and "
-        f"{int(counted['comparator_n'].notna().sum())} of those also for a comparison group.\n"
+        f"{int(counted['comparator_n'].notna().sum())} of those also for a comparison group."
     )
 
 
-def adverse_events_table(data: Dataset | None = None) -> Markdown:
+def adverse_events_table(data: Dataset | None = None) -> Block:
     d = _data(data)
     events = d.adverse_events.merge(d.studies[["study_id", "condition"]], on="study_id", how="left")
     events = events.sort_values(["condition", "study_id", "ae_id"], kind="stable")
-    keys = d.studies.set_index("study_id")["bibkey"]
+    by_id = d.studies.set_index("study_id")
     rows = []
     for _, r in events.iterrows():
         ldn = "–" if pd.isna(r["ldn_n"]) else f"{tables.fmt_number(r['ldn_events'])}/{tables.fmt_number(r['ldn_n'])}"
         comp = "–" if pd.isna(r["comparator_n"]) else f"{tables.fmt_number(r['comparator_events'])}/{tables.fmt_number(r['comparator_n'])}"
-        rows.append([f"{{cite:t}}`{keys[r['study_id']]}`", r["condition"], r["event"], ldn, comp, r["note"]])
+        rows.append([tables.cite(by_id.loc[r["study_id"]]), r["condition"], r["event"], ldn, comp, r["note"]])
     return table(["Study", "Condition", "Event", "LDN (events/N)", "Comparator (events/N)", "How reported"], rows)
 
 
-def article_side_effects(data: Dataset | None = None) -> Markdown:
+def article_side_effects(data: Dataset | None = None) -> Block:
     d = _data(data)
     ae = d.adverse_events
-    keys = d.studies.set_index("study_id")["bibkey"]
+    by_id = d.studies.set_index("study_id")
     rows = []
     for name, pattern in ARTICLE_SIDE_EFFECTS.items():
         hits = ae[ae["event"].str.contains(pattern, case=False, regex=True)]
@@ -281,7 +286,7 @@ def article_side_effects(data: Dataset | None = None) -> Markdown:
         ldn = f"{int(counted['ldn_events'].sum())}/{int(counted['ldn_n'].sum())}" if len(counted) else "–"
         both = counted[counted["comparator_n"].notna()]
         comp = f"{int(both['comparator_events'].sum())}/{int(both['comparator_n'].sum())}" if len(both) else "–"
-        studies = ", ".join(f"{{cite:t}}`{keys[s]}`" for s in sorted(hits["study_id"].unique())) or "none found"
+        studies = _cites(by_id.loc[sorted(hits["study_id"].unique())], "none found")
         rows.append([name, len(hits), ldn, comp, studies])
     return table(["Side effect the article names", "Rows reporting it", "LDN events/N (rows with counts)",
                   "Comparator events/N (same rows, where reported)", "Studies"], rows)
@@ -306,11 +311,11 @@ def _tier(study: pd.Series) -> str:
     return "review" if study["design"] in grade.SYNTHESIS else "human"
 
 
-def mechanism_papers(mechanism: str, data: Dataset | None = None) -> Markdown:
+def mechanism_papers(mechanism: str, data: Dataset | None = None) -> Block:
     d = _data(data)
     sub = d.studies[d.studies["mechanism"].fillna("").str.split(";").map(lambda xs: mechanism in [x.strip() for x in xs])]
     if sub.empty:
-        return Markdown("No paper in the dataset addresses this mechanism.\n")
+        return Paragraph("No paper in the dataset addresses this mechanism.")
     tiers = sub.apply(_tier, axis=1)
     rows = [[tables.cite(r), tables.DESIGN_NAMES[r["design"]], tiers[i].replace("_", " "), r["result_summary"], tables.links(r)]
             for i, r in sub.sort_values(["year", "study_id"], kind="stable").iterrows()]
@@ -321,7 +326,7 @@ def mechanism_papers(mechanism: str, data: Dataset | None = None) -> Markdown:
 
 # -- claims audit ----------------------------------------------------------------------
 
-def verdict_counts(data: Dataset | None = None) -> Markdown:
+def verdict_counts(data: Dataset | None = None) -> Block:
     d = _data(data)
     counts = d.claims["verdict"].value_counts()
     rows = [[tables.badge(v), int(counts.get(v, 0))] for v in schema.VERDICTS]
@@ -331,7 +336,7 @@ def verdict_counts(data: Dataset | None = None) -> Markdown:
     )
 
 
-def verdict_figure(data: Dataset | None = None) -> Markdown:
+def verdict_figure(data: Dataset | None = None) -> Block:
     d = _data(data)
     fig = figures.verdicts(d.claims, schema.VERDICTS, "Verdicts on the popular article's claims, by section")
     counts = d.claims["verdict"].value_counts()
@@ -341,14 +346,15 @@ def verdict_figure(data: Dataset | None = None) -> Markdown:
                      f"{int(counts.get(v, 0))} {v.replace('_', ' ')}" for v in schema.VERDICTS) + ".")
 
 
-def claims_full_table(data: Dataset | None = None) -> Markdown:
+def claims_full_table(data: Dataset | None = None) -> Block:
     d = _data(data)
     return tables.claims_table(d.claims, d.studies, show_section=True)
 
 
-def consequential_claims(data: Dataset | None = None) -> Markdown:
+def consequential_claims(data: Dataset | None = None) -> Block:
     """The misattributed and contradicted claims, spelled out."""
     d = _data(data)
     bad = d.claims[d.claims["verdict"].isin(("misattributed", "contradicted", "not_found"))]
-    lines = [f"- **{r.claim_id}** ({tables.VERDICT_BADGES[r.verdict][1]}): *{r.claim}* {r.explanation}" for r in bad.itertuples()]
-    return Markdown("\n".join(lines) + "\n" if lines else "No claim was misattributed, contradicted or unsupported.\n")
+    items = [Span(Strong(r.claim_id), f" ({tables.VERDICT_BADGES[r.verdict][1]}): ", Emphasis(r.claim), " ", r.explanation)
+             for r in bad.itertuples()]
+    return Bullets(items) if items else Paragraph("No claim was misattributed, contradicted or unsupported.")

@@ -1,28 +1,28 @@
 """One style, one export helper, one function per figure kind.
 
-Figures are drawn with matplotlib's Agg backend, exported to ``figures/`` as SVG
-and PNG with pinned metadata (byte-identical on every run), and shown in the book
-through a MyST figure directive that carries the caption and alt text.
+Each figure is a :class:`matplotlib.figure.Figure` drawn inside ``matplotlib.rc_context(STYLE)``:
+importing this module changes no backend and no global rcParams, so a researcher's own plots in
+the same notebook behave as usual. :func:`save` exports SVG and PNG with pinned metadata
+(byte-identical on every run) and returns an :class:`~ldnreview.output.Figure` that shows the
+PNG in the book and embeds the SVG in Jupyter.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
-from dataclasses import dataclass
-from pathlib import Path
 
 import matplotlib
+from matplotlib import cm, colors
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg")  # no display, same output everywhere
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from . import grade, paths  # noqa: E402
-from .output import Markdown  # noqa: E402
+from . import grade, paths
+from .output import Figure, plot_text
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -63,33 +63,26 @@ STYLE = {
     "svg.fonttype": "none",  # keep text as text: smaller and searchable
     "path.simplify": True,
 }
-plt.rcParams.update(STYLE)
 
 
-@dataclass(frozen=True)
-class Figure:
-    """An exported figure and the Markdown that shows it in the book."""
+def styled(draw):
+    """Run a figure-kind function in the book's style without touching global settings."""
 
-    name: str
-    caption: str
-    alt: str
-    png: Path
-    svg: Path
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return draw(*args, **kwargs)
 
-    def markdown(self) -> Markdown:
-        # Paths from the book's root: the same whichever page or working directory shows the figure.
-        rel, svg = f"figures/{self.png.name}", f"figures/{self.svg.name}"
-        return Markdown(
-            f"```{{figure}} /{rel}\n:alt: {self.alt}\n:name: fig-{self.name}\n:width: 100%\n\n"
-            f"{self.caption} {{download}}`Download as SVG </{svg}>`.\n```\n"
-        )
-
-    def __repr__(self) -> str:
-        return f"Figure {self.name}: {self.caption}"
+    return wrapper
 
 
-def save(fig: plt.Figure, name: str, caption: str, alt: str, svg_only: bool = False) -> Figure:
-    """Write ``figures/<name>.svg`` and ``.png`` with metadata that never changes, and close the figure.
+def new_figure(**kwargs) -> MplFigure:
+    """A figure that pyplot does not manage: nothing is shown or kept open behind the caller's back."""
+    return MplFigure(**kwargs)
+
+
+def save(fig: MplFigure, name: str, caption, alt: str) -> Figure:
+    """Write ``<figures>/<name>.svg`` and ``.png`` with metadata that never changes.
 
     The SVG is the full vector description of the figure, so when it comes out byte-identical to the
     file already on disk (and the PNG exists) the PNG is current too and is not rendered again:
@@ -98,16 +91,14 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, svg_only: bool = Fa
     out = paths.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     svg, png = out / f"{name}.svg", out / f"{name}.png"
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    content = buffer.getvalue()
-    unchanged = svg.exists() and png.exists() and svg.read_bytes() == content
-    if not unchanged:
-        svg.write_bytes(content)
-        if not svg_only:
+    with matplotlib.rc_context(STYLE):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        content = buffer.getvalue()
+        if not (svg.exists() and png.exists() and svg.read_bytes() == content):
+            svg.write_bytes(content)
             fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
-    plt.close(fig)
-    return Figure(name=name, caption=caption, alt=alt, png=png, svg=svg)
+    return Figure(name=name, caption=caption, alt=alt, svg=content)
 
 
 def _direction_handles(directions) -> list:
@@ -131,10 +122,11 @@ PLAIN_LOG = FuncFormatter(lambda value, _: f"{value:g}")
 
 def _label(row: pd.Series) -> str:
     author = row["first_author"] if isinstance(row["first_author"], str) else "[authors not verified]"
-    return f"{author} {row['year']}"
+    return plot_text(f"{author} {row['year']}")
 
 
-def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> plt.Figure | None:
+@styled
+def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> MplFigure | None:
     """Each clinical study placed by evidence level (rows) and size (log x), coloured and shaped by direction."""
     graded = grade.with_levels(studies)
     graded = graded[graded["level_rank"].isin(grade.CLINICAL_RANKS)]
@@ -142,7 +134,8 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> plt.Figur
         return None
     graded = graded.sort_values(["level_rank", "size", "study_id"], kind="stable")
     levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
-    fig, ax = plt.subplots(figsize=(6.8, 0.8 + 0.7 * len(levels) + 0.02 * len(graded)))
+    fig = new_figure(figsize=(6.8, 0.8 + 0.7 * len(levels) + 0.02 * len(graded)))
+    ax = fig.subplots()
     sizes = graded["size"].fillna(1).astype(float).clip(lower=1)
     annotate = len(graded) <= 14
     for rank, group in graded.groupby("level_rank", sort=True):
@@ -165,12 +158,13 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> plt.Figur
     ax.set_yticks([lv.rank for lv in levels], [lv.label for lv in levels])
     ax.set_ylim(max(lv.rank for lv in levels) + 0.6, 0.4)
     ax.set_xlabel("Participants (log scale; hollow marker = size not reported, drawn at 1)")
-    ax.set_title(title, loc="left", fontsize=10)
+    ax.set_title(plot_text(title), loc="left", fontsize=10)
     _direction_legend(ax, graded["direction"])
     return fig
 
 
-def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = False) -> plt.Figure | None:
+@styled
+def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = False) -> MplFigure | None:
     """Each study's daily dose range on a log axis, against the usual LDN band.
 
     A study that reports only an upper bound (mg/kg dosing capped at a maximum) is drawn as a hollow marker at that bound.
@@ -179,7 +173,8 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     if dosed.empty:
         return None
     dosed = dosed.sort_values(["dose_max_mg", "dose_min_mg", "study_id"], kind="stable", na_position="first")
-    fig, ax = plt.subplots(figsize=(6.8, 1.4 + 0.26 * len(dosed)))
+    fig = new_figure(figsize=(6.8, 1.4 + 0.26 * len(dosed)))
+    ax = fig.subplots()
     ax.axvspan(*USUAL_BAND_MG, color=PALETTE["sky"], alpha=0.18, zorder=0)
     labels = []
     for y, (_, row) in enumerate(dosed.iterrows()):
@@ -193,7 +188,7 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
             ax.scatter([lo, hi] if lo != hi else [hi], [y, y] if lo != hi else [y], marker=marker, color=colour, s=30, zorder=3)
         label = _label(row)
         if label_with_condition:
-            label += f" ({row['condition']})"
+            label += plot_text(f" ({row['condition']})")
         labels.append(label)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(PLAIN_LOG)
@@ -201,7 +196,7 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     ax.set_yticks(range(len(dosed)), labels, fontsize=7.5)
     ax.set_ylim(len(dosed) - 0.5, -0.5)
     ax.set_xlabel("Naltrexone dose, mg per day (log scale keeps microgram doses visible; hollow = upper bound only)")
-    ax.set_title(title, loc="left", fontsize=10)
+    ax.set_title(plot_text(title), loc="left", fontsize=10)
     band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label="usual LDN band,\n1.5-4.5 mg/day")
     _direction_legend(ax, dosed["direction"], extra=(band,))
     return fig
@@ -216,15 +211,16 @@ def forest_groups(outcomes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return [(m, g.sort_values("outcome_id", kind="stable")) for m, g in rows.groupby("effect_measure", sort=True) if len(g) >= 2]
 
 
-def forest(outcomes: pd.DataFrame, title: str) -> plt.Figure | None:
+@styled
+def forest(outcomes: pd.DataFrame, title: str) -> MplFigure | None:
     """Effect estimates with 95% confidence intervals: one panel per effect measure that has two or more
     results, so only like is drawn beside like; a line marks no effect (1 for ratios, 0 otherwise)."""
     groups = forest_groups(outcomes)
     if not groups:
         return None
     heights = [1.6 * len(g) + 1.2 for _, g in groups]
-    fig, axes = plt.subplots(len(groups), 1, figsize=(6.8, 1.2 + 0.3 * sum(heights)), squeeze=False,
-                             gridspec_kw={"height_ratios": heights}, layout="constrained")
+    fig = new_figure(figsize=(6.8, 1.2 + 0.3 * sum(heights)), layout="constrained")
+    axes = fig.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": heights})
     for ax, (measure, group) in zip(axes[:, 0], groups):
         for y, (_, row) in enumerate(group.iterrows()):
             colour, marker, _ = DIRECTION_STYLE[row["direction"]]
@@ -232,26 +228,28 @@ def forest(outcomes: pd.DataFrame, title: str) -> plt.Figure | None:
             ax.scatter([row["effect"]], [y], marker=marker, color=colour, s=40, zorder=3)
         null = 1.0 if any(r in measure.lower() for r in RATIO_MEASURES) else 0.0
         ax.axvline(null, color=PALETTE["grey"], linewidth=1, linestyle="--", zorder=1)
-        labels = [textwrap.fill(f"{r.study_id}: {r.outcome}", 38) for r in group.itertuples()]
+        labels = [plot_text(textwrap.fill(f"{r.study_id}: {r.outcome}", 38)) for r in group.itertuples()]
         ax.set_yticks(range(len(group)), labels, fontsize=7.5)
         ax.set_ylim(len(group) - 0.5, -0.5)
-        ax.set_title(measure, loc="left", fontsize=9)
-    axes[0, 0].set_title(f"{title}\n{groups[0][0]}", loc="left", fontsize=9)
+        ax.set_title(plot_text(measure), loc="left", fontsize=9)
+    axes[0, 0].set_title(plot_text(title) + "\n" + plot_text(groups[0][0]), loc="left", fontsize=9)
     axes[-1, 0].set_xlabel("Effect estimate with 95% confidence interval")
     handles = _direction_handles(pd.concat([g for _, g in groups])["direction"])
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     return fig
 
 
-def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, title: str) -> plt.Figure:
+@styled
+def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, title: str) -> MplFigure:
     """Condition x evidence level; bubble area = participants, colour = share of studies reporting benefit.
     ``conditions`` are the rows to draw (the chapters), in any order."""
     graded = grade.primary_clinical(studies)
     names = conditions.set_index("condition")["display_name"]
     order = [c for c in conditions.sort_values("display_name", kind="stable")["condition"] if c in set(graded["condition"])]
     levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
-    fig, ax = plt.subplots(figsize=(6.8, 1.2 + 0.4 * len(order)))
-    cmap = matplotlib.colors.LinearSegmentedColormap.from_list("ldn", [PALETTE["vermillion"], "#f2f2f2", PALETTE["blue"]])
+    fig = new_figure(figsize=(6.8, 1.2 + 0.4 * len(order)))
+    ax = fig.subplots()
+    cmap = colors.LinearSegmentedColormap.from_list("ldn", [PALETTE["vermillion"], "#f2f2f2", PALETTE["blue"]])
     for y, condition in enumerate(order):
         sub = graded[graded["condition"] == condition]
         for rank, cell in sub.groupby("level_rank"):
@@ -260,23 +258,25 @@ def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, title: str) ->
             ax.scatter([int(rank)], [y], s=20 + 6 * np.sqrt(participants) * 4, color=cmap(benefit), edgecolor="#444444", linewidth=0.6, zorder=3)
             ax.annotate(str(len(cell)), (int(rank), y), ha="center", va="center", fontsize=7, zorder=4)
     ax.set_xticks([lv.rank for lv in levels], [lv.label.replace(" ", "\n", 1) for lv in levels], fontsize=8)
-    ax.set_yticks(range(len(order)), [names[c] for c in order], fontsize=8)
+    ax.set_yticks(range(len(order)), [plot_text(names[c]) for c in order], fontsize=8)
     ax.set_ylim(len(order) - 0.5, -0.7)
     ax.set_xlim(0.4, 5.6)
-    ax.set_title(title, loc="left", fontsize=10)
-    sm = matplotlib.cm.ScalarMappable(cmap=cmap, norm=matplotlib.colors.Normalize(0, 1))
+    ax.set_title(plot_text(title), loc="left", fontsize=10)
+    sm = cm.ScalarMappable(cmap=cmap, norm=colors.Normalize(0, 1))
     bar = fig.colorbar(sm, ax=ax, fraction=0.03, pad=0.02)
     bar.set_label("share of studies reporting benefit")
     return fig
 
 
-def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> plt.Figure:
+@styled
+def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> MplFigure:
     """Claims per article section, stacked by verdict, with hatching so print and colour-blind readers can tell them apart."""
     colours = dict(zip(order, (PALETTE["blue"], PALETTE["sky"], PALETTE["purple"], PALETTE["vermillion"], PALETTE["grey"])))
     hatches = dict(zip(order, ("", "//", "xx", "\\\\", "..")))
     sections = list(dict.fromkeys(claims["section"]))
     counts = claims.groupby(["section", "verdict"]).size().unstack(fill_value=0).reindex(index=sections, columns=list(order), fill_value=0)
-    fig, ax = plt.subplots(figsize=(6.8, 0.9 + 0.32 * len(sections)))
+    fig = new_figure(figsize=(6.8, 0.9 + 0.32 * len(sections)))
+    ax = fig.subplots()
     left = np.zeros(len(sections))
     for verdict in order:
         values = counts[verdict].to_numpy()
@@ -286,6 +286,6 @@ def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> plt.Fi
     ax.set_ylim(len(sections) - 0.5, -0.5)
     ax.set_xlabel("Number of claims")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(title, loc="left", fontsize=10)
+    ax.set_title(plot_text(title), loc="left", fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Verdict")
     return fig

@@ -21,7 +21,11 @@ def root() -> Path:
     for candidate in (Path.cwd(), *Path.cwd().parents):
         if all((candidate / m).exists() for m in _MARKERS):
             return candidate
-    raise FileNotFoundError("cannot find the repository root (no _config.yml and data/ above the working directory)")
+    raise FileNotFoundError(
+        "ldnreview cannot find the book's data: it looks in $LDNREVIEW_ROOT, then in the checkout the package "
+        f"was installed from, then above the working directory ({Path.cwd()}). Clone the book, then either work "
+        "inside the clone or set LDNREVIEW_ROOT=/path/to/the/clone."
+    )
 
 
 def data_dir() -> Path:
@@ -29,7 +33,10 @@ def data_dir() -> Path:
 
 
 def figures_dir() -> Path:
-    return root() / "figures"
+    """Where figures are exported: $LDNREVIEW_FIGURES_DIR when set (the tests use a scratch
+    folder, so they never rewrite the committed figures), else figures/ in the checkout."""
+    scratch = os.environ.get("LDNREVIEW_FIGURES_DIR")
+    return Path(scratch) if scratch else root() / "figures"
 
 
 def book_dir() -> Path:

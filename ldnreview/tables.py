@@ -5,59 +5,29 @@ from __future__ import annotations
 import pandas as pd
 
 from . import grade
-from .output import Markdown, table
+from . import words
+from .output import Badge, Cite, Link, Span, Table, table, url_part
 
-DESIGN_NAMES = {
-    "rct": "randomised trial",
-    "crossover_rct": "randomised crossover trial",
-    "open_label": "open-label trial",
-    "cohort": "cohort study",
-    "register": "register study",
-    "case_series": "case series",
-    "case_report": "case report",
-    "systematic_review": "systematic review",
-    "meta_analysis": "meta-analysis",
-    "narrative_review": "narrative review",
-    "preclinical": "laboratory or animal study",
-}
-DIRECTION_NAMES = {
-    "benefit": "benefit",
-    "no_difference": "no difference",
-    "mixed": "mixed",
-    "harm": "harm",
-    "not_applicable": "n/a",
-}
+DESIGN_NAMES, DIRECTION_NAMES = words.DESIGN_NAMES, words.DIRECTION_NAMES
+fmt_number, dose_text = words.fmt_number, words.dose_text
+
+PUBMED = "https://pubmed.ncbi.nlm.nih.gov/{}/"
+DOI = "https://doi.org/{}"
 
 
-def fmt_number(value, digits: int = 2) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    value = float(value)
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:.{digits}g}" if abs(value) < 0.01 else f"{value:,.{digits}f}".rstrip("0").rstrip(".")
-
-
-def dose_text(row: pd.Series) -> str:
-    lo, hi = row["dose_min_mg"], row["dose_max_mg"]
-    if pd.isna(lo) and pd.isna(hi):
-        return "–"
-    if pd.isna(lo) or pd.isna(hi) or lo == hi:
-        return fmt_number(hi if pd.isna(lo) else lo, 4)
-    return f"{fmt_number(lo, 4)}–{fmt_number(hi, 4)}"
-
-
-def links(row: pd.Series) -> str:
+def links(row: pd.Series) -> Span:
+    """Links built only from the validated identifier columns."""
     parts = []
     if not pd.isna(row["pmid"]):
-        parts.append(f"[PMID {row['pmid']}](https://pubmed.ncbi.nlm.nih.gov/{row['pmid']}/)")
+        parts.append(Link(PUBMED.format(url_part(row["pmid"])), f"PMID {row['pmid']}"))
     if not pd.isna(row["doi"]):
-        parts.append(f"[DOI](<https://doi.org/{row['doi']}>)")
-    return " · ".join(parts)
+        parts += [" · "] if parts else []
+        parts.append(Link(DOI.format(url_part(row["doi"])), "DOI"))
+    return Span(*parts)
 
 
-def cite(row: pd.Series, textual: bool = True) -> str:
-    return f"{{cite:{'t' if textual else 'p'}}}`{row['bibkey']}`"
+def cite(row: pd.Series, textual: bool = True) -> Cite:
+    return Cite(row["bibkey"], words.study_label(row), textual)
 
 
 def sort_studies(studies: pd.DataFrame) -> pd.DataFrame:
@@ -67,17 +37,17 @@ def sort_studies(studies: pd.DataFrame) -> pd.DataFrame:
     return graded.sort_values(["level_rank", "_size", "year", "study_id"], ascending=[True, False, True, True], kind="stable").drop(columns="_size")
 
 
-def study_table(studies: pd.DataFrame, caption: str | None = None, show_condition: bool = False) -> Markdown:
+def study_table(studies: pd.DataFrame, caption: str | None = None, show_condition: bool = False) -> Table:
     columns = ["Study", "Design (evidence level)", "N", "Dose (mg/day)", "Weeks", "Comparator", "Result", "Direction", "Links"]
     if show_condition:
         columns.insert(1, "Condition")
     rows = []
-    keys = studies.set_index("study_id")["bibkey"]
+    by_id = studies.set_index("study_id")
     for _, row in sort_studies(studies).iterrows():
-        design = f"{DESIGN_NAMES[row['design']]} ({row['level_rank']}: {row['level'].lower()})"
+        design = Span(f"{DESIGN_NAMES[row['design']]} ({row['level_rank']}: {row['level'].lower()})")
         if isinstance(row["secondary_to"], str):
-            main = keys.get(row["secondary_to"])
-            design += f"; secondary report of {{cite:t}}`{main}`" if main else f"; secondary report of {row['secondary_to']}"
+            main = cite(by_id.loc[row["secondary_to"]]) if row["secondary_to"] in by_id.index else row["secondary_to"]
+            design = Span(design, "; secondary report of ", main)
         values = [
             cite(row),
             design,
@@ -108,7 +78,7 @@ def design_counts(studies: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["design", "studies", "participants", "without_size"])
 
 
-def design_count_table(studies: pd.DataFrame) -> Markdown:
+def design_count_table(studies: pd.DataFrame) -> Table:
     counts = design_counts(studies)
     rows = []
     for r in counts.itertuples():
@@ -120,13 +90,13 @@ def design_count_table(studies: pd.DataFrame) -> Markdown:
     return table(["Design", "Studies", "Participants"], rows)
 
 
-def outcomes_table(outcomes: pd.DataFrame, studies: pd.DataFrame) -> Markdown:
-    keys = studies.set_index("study_id")["bibkey"]
+def outcomes_table(outcomes: pd.DataFrame, studies: pd.DataFrame) -> Table:
+    by_id = studies.set_index("study_id")
     rows = []
     for _, row in outcomes.sort_values(["study_id", "outcome_id"], kind="stable").iterrows():
         ci = "–" if pd.isna(row["ci_low"]) else f"{fmt_number(row['ci_low'], 3)} to {fmt_number(row['ci_high'], 3)}"
         rows.append([
-            f"{{cite:t}}`{keys[row['study_id']]}`",
+            cite(by_id.loc[row["study_id"]]),
             row["outcome"],
             row["scale"],
             fmt_number(row["timepoint_weeks"]),
@@ -142,37 +112,37 @@ def outcomes_table(outcomes: pd.DataFrame, studies: pd.DataFrame) -> Markdown:
     return table(["Study", "Outcome", "Scale", "Week", "LDN", "Comparator", "Measure", "Effect", "95% CI", "p", "Direction", "Note"], rows)
 
 
-def harms_table(events: pd.DataFrame, studies: pd.DataFrame) -> Markdown:
-    keys = studies.set_index("study_id")["bibkey"]
+def harms_table(events: pd.DataFrame, studies: pd.DataFrame) -> Table:
+    by_id = studies.set_index("study_id")
     rows = []
     for _, row in events.sort_values(["study_id", "ae_id"], kind="stable").iterrows():
         ldn = "–" if pd.isna(row["ldn_n"]) else f"{fmt_number(row['ldn_events'])}/{fmt_number(row['ldn_n'])}"
         comp = "–" if pd.isna(row["comparator_n"]) else f"{fmt_number(row['comparator_events'])}/{fmt_number(row['comparator_n'])}"
-        rows.append([f"{{cite:t}}`{keys[row['study_id']]}`", row["event"], ldn, comp, row["note"]])
+        rows.append([cite(by_id.loc[row["study_id"]]), row["event"], ldn, comp, row["note"]])
     return table(["Study", "Event", "LDN (events/N)", "Comparator (events/N)", "How reported"], rows)
 
 
-# sphinx-design badge role and words: the words carry the verdict, the colour only repeats it.
+# The words carry the verdict; the badge colour only repeats it.
 VERDICT_BADGES = {
-    "supported": ("bdg-success", "supported"),
-    "partly_supported": ("bdg-info", "partly supported"),
-    "misattributed": ("bdg-warning", "misattributed"),
-    "contradicted": ("bdg-danger", "contradicted"),
-    "not_found": ("bdg-secondary", "not found"),
+    "supported": ("success", "supported"),
+    "partly_supported": ("info", "partly supported"),
+    "misattributed": ("warning", "misattributed"),
+    "contradicted": ("danger", "contradicted"),
+    "not_found": ("secondary", "not found"),
 }
 
 
-def badge(verdict: str) -> str:
-    role, words = VERDICT_BADGES[verdict]
-    return f"{{{role}}}`{words}`"
+def badge(verdict: str) -> Badge:
+    colour, text = VERDICT_BADGES[verdict]
+    return Badge(text, colour)
 
 
-def claims_table(claims: pd.DataFrame, studies: pd.DataFrame, show_section: bool = True) -> Markdown:
-    keys = studies.set_index("study_id")["bibkey"]
+def claims_table(claims: pd.DataFrame, studies: pd.DataFrame, show_section: bool = True) -> Table:
+    by_id = studies.set_index("study_id")
     rows = []
     for _, row in claims.sort_values("claim_id", kind="stable").iterrows():
         ids = [] if pd.isna(row["study_ids"]) else [s.strip() for s in row["study_ids"].split(";") if s.strip()]
-        refs = ", ".join(f"{{cite:t}}`{keys[s]}`" for s in ids) or "–"
+        refs = Span(*[piece for i, s in enumerate(ids) for piece in ((", " if i else ""), cite(by_id.loc[s]))]) if ids else None
         values = [row["claim_id"], row["claim"], row["cited_journal"], badge(row["verdict"]), row["explanation"], refs]
         if show_section:
             values.insert(1, row["section"].replace("-", " "))

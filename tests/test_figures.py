@@ -1,6 +1,11 @@
 """Figures are byte-stable, carry no timestamps, and the committed copies in figures/ are current."""
 
+import base64
 import inspect
+import os
+import subprocess
+import sys
+import shutil
 
 import pytest
 
@@ -12,10 +17,9 @@ ROOT = paths.root()
 
 def produce_all(target):
     with pytest.MonkeyPatch.context() as monkeypatch:
-        # SVG only: an identical SVG means the committed PNG beside it is current (see figures.save).
-        monkeypatch.setattr(paths, "figures_dir", lambda: target)
-        original = figures.save
-        monkeypatch.setattr(figures, "save", lambda *a, **k: original(*a, **k, svg_only=True))
+        # Seeded with the committed files: figures.save then rasterises a PNG only where its SVG changed.
+        shutil.copytree(ROOT / "figures", target, dirs_exist_ok=True)
+        monkeypatch.setenv("LDNREVIEW_FIGURES_DIR", str(target))
         render_every_figure()
     return {p.name: p.read_bytes() for p in sorted(target.iterdir())}
 
@@ -37,19 +41,19 @@ def produced(tmp_path_factory):
 
 
 def test_committed_figures_are_current(produced):
-    committed = {p.name: p.read_bytes() for p in sorted((ROOT / "figures").iterdir()) if p.suffix == ".svg"}
+    committed = {p.name: p.read_bytes() for p in sorted((ROOT / "figures").iterdir())}
     stale = sorted(name for name in produced if committed.get(name) != produced[name])
     orphans = sorted(set(committed) - set(produced))
     assert not stale, f"figures/ out of date (run `make execute`): {stale}"
     assert not orphans, f"figures/ holds files no chapter produces: {orphans}"
-    pngs = sorted(p.name for p in (ROOT / "figures").glob("*.png"))
-    assert pngs == sorted(n.replace(".svg", ".png") for n in produced), "every SVG needs its PNG and no PNG may be orphaned"
+    svgs = sorted(n for n in produced if n.endswith(".svg"))
+    assert sorted(n for n in produced if n.endswith(".png")) == [n.replace(".svg", ".png") for n in svgs]
 
 
 def test_figures_are_byte_stable(monkeypatch, tmp_path, produced):
     """A fresh render, PNG included, is identical to the committed files."""
     data = load()
-    monkeypatch.setattr(paths, "figures_dir", lambda: tmp_path)
+    monkeypatch.setenv("LDNREVIEW_FIGURES_DIR", str(tmp_path))
     Chapter("fibromyalgia", data).evidence_figure()
     for suffix in (".svg", ".png"):
         name = f"fibromyalgia-evidence-strength{suffix}"
@@ -64,12 +68,27 @@ def test_svg_metadata_is_pinned(produced):
             assert "Matplotlib v" not in text, name
 
 
-def test_every_figure_has_caption_and_alt_text(monkeypatch, tmp_path):
-    monkeypatch.setattr(paths, "figures_dir", lambda: tmp_path)
-    out = Chapter("fibromyalgia").evidence_figure().text
-    assert ":alt: " in out and "Source: data/studies.csv" in out
-    alt = out.split(":alt: ", 1)[1].split("\n", 1)[0]
-    assert len(alt) > 40
+def test_figure_renders_for_book_and_jupyter(monkeypatch, tmp_path):
+    monkeypatch.setenv("LDNREVIEW_FIGURES_DIR", str(tmp_path))
+    figure = Chapter("fibromyalgia").evidence_figure()
+    book = figure.myst()
+    assert ":alt: " in book and "Source: data/studies.csv" in figure.plain()
+    assert len(book.split(":alt: ", 1)[1].split("\n", 1)[0]) > 40
+    # Jupyter gets the image itself, decodable, with the same alt text and caption.
+    page = figure.html()
+    encoded = page.split('src="data:image/svg+xml;base64,', 1)[1].split('"', 1)[0]
+    assert base64.b64decode(encoded).startswith(b"<?xml")
+    assert 'alt="Scatter plot of' in page and "<figcaption>" in page
+
+
+def test_importing_the_package_changes_no_matplotlib_state():
+    code = ("import matplotlib; before = (matplotlib.get_backend(), dict(matplotlib.rcParams)); "
+            "import ldnreview, ldnreview.figures, ldnreview.chapter, ldnreview.crosscut; "
+            "from ldnreview import Chapter; Chapter('fibromyalgia').evidence_figure; "
+            "assert matplotlib.get_backend() == before[0], 'backend changed'; "
+            "changed = {k for k, v in matplotlib.rcParams.items() if before[1].get(k) != v}; "
+            "assert not changed, changed")
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "MPLBACKEND": "svg"})
 
 
 def test_direction_is_never_colour_alone():
