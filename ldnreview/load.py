@@ -182,6 +182,7 @@ class Dataset:
     outcomes: pd.DataFrame
     adverse_events: pd.DataFrame
     claims: pd.DataFrame
+    safety_facts: pd.DataFrame
     fingerprint: str
     row_counts: dict
 
