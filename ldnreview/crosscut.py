@@ -227,7 +227,8 @@ def dose_summary(data: Dataset | None = None) -> Block:
 def all_doses_figure(data: Dataset | None = None) -> Block:
     d = _data(data)
     clinical = grade.primary_clinical(d.studies)
-    fig = figures.dose_ranges(clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True)
+    fig = figures.dose_ranges(clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True,
+                              condition_names=words.condition_names(d.conditions))
     dosed = clinical[clinical["dose_max_mg"].notna()]
     low = dosed["dose_min_mg"].fillna(dosed["dose_max_mg"]).min() if len(dosed) else None
     return _save(fig, "dose-ranges-all",
