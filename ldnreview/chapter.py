@@ -208,7 +208,7 @@ class Chapter:
         if len(dosed):
             alt = (f"Dose ranges of {len(dosed)} studies of LDN in {self.name}, from "
                    f"{tables.fmt_number(dosed['dose_min_mg'].min(), 4)} to {tables.fmt_number(dosed['dose_max_mg'].max(), 4)} mg per day, "
-                   f"drawn on a log scale against the usual 1.5 to 4.5 mg band.")
+                   f"drawn on a log scale against the usual {words.band_text(' to ')} band.")
         else:
             alt = "No dose data."
         caption = (f"Daily naltrexone dose in each study of {self.name} (a dot where the dose was fixed, a bar for a range), "

@@ -296,3 +296,33 @@ def _emphasised(text: str) -> list:
 
 def chapter_cite_box(chapter_title: str, docname: str, key: str | None = None) -> Admonition:
     return cite_box(chapter_work(chapter_title, docname))
+
+
+def zenodo_metadata(data: dict | None = None) -> dict:
+    """.zenodo.json for Zenodo's GitHub integration: a book, described as CITATION.cff describes it."""
+    data = data or read_cff()
+    creators = [{"name": a["name"]} if "name" in a else
+                {"name": f"{a.get('family-names', '')}, {a.get('given-names', '')}".strip(", ")}
+                | ({"orcid": a["orcid"].rsplit("/", 1)[-1]} if a.get("orcid") else {})
+                | ({"affiliation": a["affiliation"]} if a.get("affiliation") else {})
+                for a in data["authors"]]
+    return {
+        "title": data["title"],
+        "upload_type": "publication",
+        "publication_type": "book",
+        "description": data.get("abstract", ""),
+        "creators": creators,
+        "version": str(data["version"]),
+        "publication_date": str(data["date-released"]),
+        "license": data["license"].lower(),
+        "access_right": "open",
+        "keywords": list(data.get("keywords", [])),
+        "language": "eng",
+        "related_identifiers": [
+            {"identifier": data["url"], "relation": "isVersionOf", "resource_type": "publication-book"},
+        ],
+    }
+
+
+def zenodo_text() -> str:
+    return json.dumps(zenodo_metadata(), indent=2, ensure_ascii=False) + "\n"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import cite, figures, grade, notebooks, schema, tables, words
 from .load import Dataset, load
-from .output import Block, Download, Bullets, Code, DocLink, Emphasis, Paragraph, Prose, Span, Strong, join, table
+from .output import Block, Download, Bullets, Code, DocLink, Emphasis, Link, Paragraph, Prose, Span, Strong, join, table
 
 
 def _data(data: Dataset | None) -> Dataset:
@@ -205,11 +205,13 @@ def evidence_map_figure(data: Dataset | None = None) -> Block:
 
 # -- dosing ----------------------------------------------------------------------------
 
+# The book's own tiers for reading the dose figure (not guideline categories). The "low" tier is wider
+# than the usual LDN band (words.USUAL_BAND_MG), which it names rather than restating.
 DOSE_TIERS = (
     ("ultra-low", 0.0, 0.001, "below 1 microgram a day"),
     ("very low", 0.001, 1.0, "1 microgram to under 1 mg a day"),
-    ("low", 1.0, 6.0, "1 to 6 mg a day (the usual 'LDN' range)"),
-    ("above low-dose", 6.0, 1000.0, "above 6 mg a day"),
+    ("low", 1.0, 6.0, f"1 mg to under 6 mg a day (takes in the usual LDN band, {words.band_text()})"),
+    ("above low-dose", 6.0, 1000.0, "6 mg a day or more"),
 )
 
 
@@ -234,24 +236,29 @@ def dose_summary(data: Dataset | None = None) -> Block:
     d = _data(data)
     clinical = grade.primary_clinical(d.studies)
     dosed = clinical[clinical["dose_max_mg"].notna()]
-    fixed45 = int(((dosed["dose_min_mg"] == 4.5) & (dosed["dose_max_mg"] == 4.5)).sum())
-    in_band = int(((dosed["dose_max_mg"] >= figures.USUAL_BAND_MG[0]) & (dosed["dose_max_mg"] <= figures.USUAL_BAND_MG[1])).sum())
+    top = words.USUAL_BAND_MG[1]
+    fixed_top = int(((dosed["dose_min_mg"] == top) & (dosed["dose_max_mg"] == top)).sum())
+    in_band = int(dosed["dose_max_mg"].map(words.in_usual_band).sum())
     return Paragraph(
         f"{len(dosed)} of {len(clinical)} clinical studies report a daily dose we could verify. Their doses run from "
         f"{tables.fmt_number(dosed['dose_min_mg'].min(), 4)} to {tables.fmt_number(dosed['dose_max_mg'].max(), 4)} mg a day; "
-        f"{in_band} have a highest dose inside the usual {figures.USUAL_BAND_MG[0]}–{figures.USUAL_BAND_MG[1]} mg band, "
-        f"and {fixed45} used a fixed 4.5 mg."
+        f"{in_band} have a highest dose inside the usual {words.band_text()} band, "
+        f"and {fixed_top} used a fixed {top:g} mg."
     )
 
 
 def all_doses_figure(data: Dataset | None = None) -> Block:
     d = _data(data)
     clinical = grade.primary_clinical(d.studies)
-    fig = figures.dose_ranges(clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True)
-    n = int(clinical["dose_max_mg"].notna().sum())
+    fig = figures.dose_ranges(clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True,
+                              condition_names=words.condition_names(d.conditions))
+    dosed = clinical[clinical["dose_max_mg"].notna()]
+    low = dosed["dose_min_mg"].fillna(dosed["dose_max_mg"]).min() if len(dosed) else None
     return _save(fig, "dose-ranges-all",
-                 "Daily naltrexone dose in each clinical study with a reported dose, across all conditions, against the usual LDN band. Source: data/studies.csv.",
-                 f"Dose ranges of {n} clinical studies on a log scale from 0.0001 to 50 mg per day.")
+                 f"Daily naltrexone dose in each clinical study with a reported dose, across all conditions, against the usual LDN band "
+                 f"({words.band_text()}). Source: data/studies.csv.",
+                 f"Dose ranges of {len(dosed)} clinical studies on a log scale, from {tables.fmt_number(low, 4)} to "
+                 f"{tables.fmt_number(dosed['dose_max_mg'].max(), 4)} mg per day, against the usual {words.band_text(' to ')} band.")
 
 
 _TITRATION = re.compile(r"titrat|increas|escalat|start|mg/kg|taper|step", re.I)
@@ -259,13 +266,21 @@ _TITRATION = re.compile(r"titrat|increas|escalat|start|mg/kg|taper|step", re.I)
 
 def titration_table(data: Dataset | None = None) -> Block:
     d = _data(data)
-    rows = [[tables.cite(r), r["condition"], tables.dose_text(r), r["dose_note"]]
+    names = words.condition_names(d.conditions)
+    rows = [[tables.cite(r), names.get(r["condition"], r["condition"]), tables.dose_text(r), r["dose_note"]]
             for _, r in tables.sort_studies(d.studies).iterrows()
             if isinstance(r["dose_note"], str) and _TITRATION.search(r["dose_note"])]
     return table(["Study", "Condition", "Dose (mg/day)", "Titration or scheme, as reported"], rows)
 
 
 # -- safety ----------------------------------------------------------------------------
+
+# The practical facts the studies do not cover, in the order the page shows them (data/safety_facts.csv).
+SAFETY_TOPICS = (
+    ("opioids", "Opioids: naltrexone blocks them and can bring on withdrawal (naltrexone label)"),
+    ("pregnancy", "Pregnancy: what is known and what is not"),
+    ("compounding", "Compounding: LDN is made up by a pharmacy"),
+)
 
 ARTICLE_SIDE_EFFECTS = {
     "vivid dreams": r"dream|nightmare",
@@ -274,13 +289,35 @@ ARTICLE_SIDE_EFFECTS = {
 }
 
 
+def _arm(events, n) -> str:
+    """'2/10' when the study gave a count and a denominator, else a dash: never a total across studies."""
+    if pd.isna(n) or pd.isna(events):
+        return words.BLANK
+    return f"{tables.fmt_number(events)}/{tables.fmt_number(n)}"
+
+
+def safety_facts(data: Dataset | None = None) -> Block:
+    """One table per topic: each fact in our words, with the page it was read on."""
+    d = _data(data)
+    facts = d.safety_facts.sort_values("fact_id", kind="stable")
+    parts = []
+    for topic, title in SAFETY_TOPICS:
+        sub = facts[facts["topic"] == topic]
+        if sub.empty:
+            continue
+        rows = [[r.fact_id, r.statement, Link(r.source_url, r.source_title)] for r in sub.itertuples()]
+        parts.append(Paragraph(Strong(title)))
+        parts.append(table(["Fact", "What we read (in our words)", "Source page"], rows))
+    return join(*parts)
+
+
 def safety_summary(data: Dataset | None = None) -> Block:
     d = _data(data)
     ae = d.adverse_events
     counted = ae[ae["ldn_events"].notna() & ae["ldn_n"].notna()]
     return Paragraph(
-        f"{ae['study_id'].nunique()} studies report adverse events that we could verify, in {len(ae)} rows; "
-        f"{len(counted)} rows give a count and a denominator for the LDN group, and "
+        f"{words.count(ae['study_id'].nunique(), 'study')} report adverse events that we could verify, in {words.count(len(ae), 'row')}; "
+        f"{words.count(len(counted), 'row')} give a count and a denominator for the LDN group, and "
         f"{int(counted['comparator_n'].notna().sum())} of those also for a comparison group."
     )
 
@@ -290,29 +327,35 @@ def adverse_events_table(data: Dataset | None = None) -> Block:
     events = d.adverse_events.merge(d.studies[["study_id", "condition"]], on="study_id", how="left")
     events = events.sort_values(["condition", "study_id", "ae_id"], kind="stable")
     by_id = d.studies.set_index("study_id")
+    names = words.condition_names(d.conditions)
     rows = []
     for _, r in events.iterrows():
-        ldn = "–" if pd.isna(r["ldn_n"]) else f"{tables.fmt_number(r['ldn_events'])}/{tables.fmt_number(r['ldn_n'])}"
-        comp = "–" if pd.isna(r["comparator_n"]) else f"{tables.fmt_number(r['comparator_events'])}/{tables.fmt_number(r['comparator_n'])}"
-        rows.append([tables.cite(by_id.loc[r["study_id"]]), r["condition"], r["event"], ldn, comp, r["note"]])
+        rows.append([tables.cite(by_id.loc[r["study_id"]]), names.get(r["condition"], r["condition"]), r["event"],
+                     _arm(r["ldn_events"], r["ldn_n"]), _arm(r["comparator_events"], r["comparator_n"]), r["note"]])
     return table(["Study", "Condition", "Event", "LDN (events/N)", "Comparator (events/N)", "How reported"], rows)
 
 
 def article_side_effects(data: Dataset | None = None) -> Block:
+    """Each study that reports a side effect the article names, with both arms' counts and denominators
+    as that study gave them. Counts from different studies are never added up: their designs, doses,
+    follow-up and ways of asking differ, and most rows have no count at all."""
     d = _data(data)
     ae = d.adverse_events
     by_id = d.studies.set_index("study_id")
-    rows = []
+    lines, rows = [], []
     for name, pattern in ARTICLE_SIDE_EFFECTS.items():
-        hits = ae[ae["event"].str.contains(pattern, case=False, regex=True)]
+        hits = ae[ae["event"].str.contains(pattern, case=False, regex=True)].sort_values(["study_id", "ae_id"], kind="stable")
         counted = hits[hits["ldn_events"].notna() & hits["ldn_n"].notna()]
-        ldn = f"{int(counted['ldn_events'].sum())}/{int(counted['ldn_n'].sum())}" if len(counted) else "–"
-        both = counted[counted["comparator_n"].notna()]
-        comp = f"{int(both['comparator_events'].sum())}/{int(both['comparator_n'].sum())}" if len(both) else "–"
-        studies = _cites(by_id.loc[sorted(hits["study_id"].unique())], "none found")
-        rows.append([name, len(hits), ldn, comp, studies])
-    return table(["Side effect the article names", "Rows reporting it", "LDN events/N (rows with counts)",
-                  "Comparator events/N (same rows, where reported)", "Studies"], rows)
+        compared = counted[counted["comparator_n"].notna()]
+        lines.append(Span(Strong(name), ": ", words.count(hits["study_id"].nunique(), "study"), " report it; ",
+                          f"{len(counted)} with a count and a denominator on LDN, ",
+                          f"{len(compared)} of them also for a comparison group."))
+        for _, r in hits.iterrows():
+            rows.append([name, tables.cite(by_id.loc[r["study_id"]]), r["event"], _arm(r["ldn_events"], r["ldn_n"]),
+                         _arm(r["comparator_events"], r["comparator_n"]), r["note"]])
+    return join(Bullets(lines),
+                table(["Side effect the article names", "Study", "Event as reported", "LDN (events/N)",
+                       "Comparator (events/N)", "How reported"], rows))
 
 
 # -- mechanism -------------------------------------------------------------------------

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from . import grade, paths
+from . import grade, paths, words
 from .output import Figure, plot_text
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -44,13 +44,21 @@ DIRECTION_STYLE = {
     "harm": (PALETTE["black"], "X", "harm"),
     "not_applicable": (PALETTE["grey"], "^", "no efficacy direction"),
 }
-# The band that most LDN trials and dosing reviews use; the dosing chapter gives its sources.
-USUAL_BAND_MG = (1.5, 4.5)
-DOSE_AXIS_MG = (0.0001, 50.0)
+# The usual LDN band is defined once, in words.USUAL_BAND_MG.
+USUAL_BAND_MG = words.USUAL_BAND_MG
+# Doses below this (micrograms a day) are drawn in a panel of their own, so the usual doses keep the width.
+MICRO_DOSE_MG = 0.1
+
+# Text sizes in points. Figures are drawn WIDTH_IN wide, close to the width the book shows them at
+# (about 48rem), so no text renders smaller than TEXT_PT on a desktop screen.
+WIDTH_IN = 6.8
+TEXT_PT = 9
+TITLE_PT = 10.5
 
 STYLE = {
     "figure.dpi": 100,
-    "savefig.dpi": 110,
+    # PNGs at twice the width the book shows them (about 770 px), so they stay sharp on high-density screens.
+    "savefig.dpi": 230,
     "font.family": "DejaVu Sans",  # ships with matplotlib, so text renders the same everywhere
     "font.size": 10,
     "legend.fontsize": 8.5,
@@ -110,10 +118,12 @@ def _direction_handles(directions) -> list:
     ]
 
 
-def _direction_legend(ax, directions, extra: tuple = ()) -> None:
+def _direction_legend(fig, directions, extra: tuple = (), title: str = "Direction of result") -> None:
+    """One legend under the plot, across the figure's width, so the plot itself keeps the full width."""
     handles = _direction_handles(directions) + list(extra)
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Direction of result")
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False,
+                   title=title, fontsize=TEXT_PT, title_fontsize=TEXT_PT)
 
 
 # Plain numbers on log axes (0.001, 1, 100), which readers parse faster than 10^-3.
@@ -121,51 +131,73 @@ PLAIN_LOG = FuncFormatter(lambda value, _: f"{value:g}")
 
 
 def _label(row: pd.Series) -> str:
-    author = row["first_author"] if isinstance(row["first_author"], str) else "[authors not verified]"
-    return plot_text(f"{author} {row['year']}")
+    """A study's label in every figure: the one rule in words.study_label."""
+    return plot_text(words.study_label(row))
+
+
+def _ticks(ax) -> None:
+    ax.tick_params(labelsize=TEXT_PT)
 
 
 @styled
 def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> MplFigure | None:
-    """Each clinical study placed by evidence level (rows) and size (log x), coloured and shaped by direction."""
+    """Each clinical study placed by evidence level (one shaded band per level) and size (log x), coloured and
+    shaped by direction. Studies of one level are spread evenly inside that level's band (in order of size),
+    never jittered at random, so every point reads as belonging to its band."""
     graded = grade.with_levels(studies)
     graded = graded[graded["level_rank"].isin(grade.CLINICAL_RANKS)]
     if graded.empty:
         return None
     graded = graded.sort_values(["level_rank", "size", "study_id"], kind="stable")
     levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
-    fig = new_figure(figsize=(6.8, 0.8 + 0.7 * len(levels) + 0.02 * len(graded)))
+    fig = new_figure(figsize=(WIDTH_IN, 1.6 + 0.8 * len(levels) + 0.04 * len(graded)), layout="constrained")
     ax = fig.subplots()
+    ax.grid(axis="y", visible=False)
+    for lv in levels:
+        if lv.rank % 2:
+            ax.axhspan(lv.rank - 0.45, lv.rank + 0.45, color="#f0f0f0", zorder=0, linewidth=0)
     sizes = graded["size"].fillna(1).astype(float).clip(lower=1)
     annotate = len(graded) <= 14
     for rank, group in graded.groupby("level_rank", sort=True):
         offsets = np.linspace(-0.3, 0.3, len(group)) if len(group) > 1 else np.zeros(1)
-        for index, (offset, (_, row)) in enumerate(zip(offsets, group.iterrows())):
+        for offset, (_, row) in zip(offsets, group.iterrows()):
             colour, marker, _ = DIRECTION_STYLE[row["direction"]]
             x = sizes.loc[row.name]
             y = int(rank) + offset
             hollow = pd.isna(row["size"])
             ax.scatter([x], [y], s=60, marker=marker, facecolor="white" if hollow else colour, edgecolor=colour, linewidth=1.2, zorder=3)
             if annotate:
-                # Alternate sides so labels of neighbouring points do not overprint each other.
-                right = index % 2 == 0
-                ax.annotate(_label(row), (x, y), xytext=(6 if right else -6, 0), textcoords="offset points",
-                            va="center", ha="left" if right else "right", fontsize=7.5)
+                # Points of one level sit at distinct heights, so every label goes to the right of its point.
+                ax.annotate(_label(row), (x, y), xytext=(6, 0), textcoords="offset points",
+                            va="center", ha="left", fontsize=TEXT_PT)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(PLAIN_LOG)
-    upper = max(10.0, float(sizes.max()) * 3)
-    ax.set_xlim(0.25, upper)
-    ax.set_yticks([lv.rank for lv in levels], [lv.label for lv in levels])
-    ax.set_ylim(max(lv.rank for lv in levels) + 0.6, 0.4)
-    ax.set_xlabel("Participants (log scale; hollow marker = size not reported, drawn at 1)")
-    ax.set_title(plot_text(title), loc="left", fontsize=10)
-    _direction_legend(ax, graded["direction"])
+    # Room on the right for the labels (about a decade and a half of the log axis).
+    upper = max(10.0, float(sizes.max())) * (30 if annotate else 3)
+    ax.set_xlim(0.5, upper)
+    ax.set_yticks([lv.rank for lv in levels], [textwrap.fill(lv.label, 22) for lv in levels])
+    ax.set_ylim(max(lv.rank for lv in levels) + 0.5, 0.5)
+    _ticks(ax)
+    ax.set_xlabel("Participants (log scale; hollow marker = size not reported, drawn at 1)", fontsize=TEXT_PT)
+    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
+    _direction_legend(fig, graded["direction"])
     return fig
 
 
+def _dose_limits(lows: pd.Series, highs: pd.Series, band: bool) -> tuple[float, float]:
+    """A log axis from just below the lowest dose drawn to just above the highest (and the usual band, if shown)."""
+    lo, hi = float(lows.min()), float(highs.max())
+    if band:
+        lo, hi = min(lo, USUAL_BAND_MG[0]), max(hi, USUAL_BAND_MG[1])
+    return lo / 1.6, hi * 1.6
+
+
 @styled
-def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = False) -> MplFigure | None:
-    """Each study's daily dose range on a log axis, against the usual LDN band.
+def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = False,
+                condition_names: dict | None = None) -> MplFigure | None:
+    """Each study's daily dose range on a log axis that starts near the lowest dose studied, against the usual
+    LDN band. Studies dosed below MICRO_DOSE_MG get a panel of their own on the left, so a single microgram
+    study does not squeeze every other study into a corner.
 
     A study that reports only an upper bound (mg/kg dosing capped at a maximum) is drawn as a hollow marker at that bound.
     """
@@ -173,32 +205,48 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     if dosed.empty:
         return None
     dosed = dosed.sort_values(["dose_max_mg", "dose_min_mg", "study_id"], kind="stable", na_position="first")
-    fig = new_figure(figsize=(6.8, 1.4 + 0.26 * len(dosed)))
-    ax = fig.subplots()
-    ax.axvspan(*USUAL_BAND_MG, color=PALETTE["sky"], alpha=0.18, zorder=0)
+    micro = dosed["dose_max_mg"] < MICRO_DOSE_MG
+    panels = [p for p in (dosed[micro], dosed[~micro]) if len(p)]
+    fig = new_figure(figsize=(WIDTH_IN, 1.9 + 0.3 * len(dosed)), layout="constrained")
+    widths = [1, 3] if len(panels) == 2 else [1]
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False, gridspec_kw={"width_ratios": widths})[0]
     labels = []
-    for y, (_, row) in enumerate(dosed.iterrows()):
-        colour, marker, _ = DIRECTION_STYLE[row["direction"]]
-        hi = float(row["dose_max_mg"])
-        if pd.isna(row["dose_min_mg"]):
-            ax.scatter([hi], [y], marker=marker, facecolor="white", edgecolor=colour, s=36, zorder=3)
-        else:
-            lo = float(row["dose_min_mg"])
-            ax.plot([lo, hi], [y, y], color=colour, linewidth=3, solid_capstyle="round", zorder=2)
-            ax.scatter([lo, hi] if lo != hi else [hi], [y, y] if lo != hi else [y], marker=marker, color=colour, s=30, zorder=3)
+    for _, row in dosed.iterrows():
         label = _label(row)
         if label_with_condition:
-            label += plot_text(f" ({row['condition']})")
+            name = (condition_names or {}).get(row["condition"], row["condition"])
+            label += plot_text(f" ({name})")
         labels.append(label)
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(PLAIN_LOG)
-    ax.set_xlim(*DOSE_AXIS_MG)
-    ax.set_yticks(range(len(dosed)), labels, fontsize=7.5)
-    ax.set_ylim(len(dosed) - 0.5, -0.5)
-    ax.set_xlabel("Naltrexone dose, mg per day (log scale keeps microgram doses visible; hollow = upper bound only)")
-    ax.set_title(plot_text(title), loc="left", fontsize=10)
-    band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label="usual LDN band,\n1.5-4.5 mg/day")
-    _direction_legend(ax, dosed["direction"], extra=(band,))
+    positions = {key: y for y, key in enumerate(dosed.index)}
+    for ax, panel in zip(axes, panels):
+        usual = not (panel["dose_max_mg"] < MICRO_DOSE_MG).all()
+        if usual:
+            ax.axvspan(*USUAL_BAND_MG, color=PALETTE["sky"], alpha=0.18, zorder=0)
+        for key, row in panel.iterrows():
+            y = positions[key]
+            colour, marker, _ = DIRECTION_STYLE[row["direction"]]
+            hi = float(row["dose_max_mg"])
+            if pd.isna(row["dose_min_mg"]):
+                ax.scatter([hi], [y], marker=marker, facecolor="white", edgecolor=colour, s=36, zorder=3)
+            else:
+                lo = float(row["dose_min_mg"])
+                ax.plot([lo, hi], [y, y], color=colour, linewidth=3, solid_capstyle="round", zorder=2)
+                ax.scatter([lo, hi] if lo != hi else [hi], [y, y] if lo != hi else [y], marker=marker, color=colour, s=30, zorder=3)
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0,)))
+        ax.xaxis.set_major_formatter(PLAIN_LOG)
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlim(*_dose_limits(panel["dose_min_mg"].fillna(panel["dose_max_mg"]), panel["dose_max_mg"], usual))
+        _ticks(ax)
+        if len(panels) == 2:
+            ax.set_title("micro-doses" if not usual else "usual doses", fontsize=TEXT_PT, loc="left")
+    axes[0].set_yticks(range(len(dosed)), labels)
+    axes[0].set_ylim(len(dosed) - 0.5, -0.5)
+    _ticks(axes[0])
+    axes[-1].set_xlabel("Naltrexone dose, mg per day (log scale; hollow marker = upper bound only)", fontsize=TEXT_PT)
+    fig.suptitle(plot_text(title), x=0.01, ha="left", fontsize=TITLE_PT)
+    band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label=f"usual LDN band, {words.band_text('-')}/day")
+    _direction_legend(fig, dosed["direction"], extra=(band,))
     return fig
 
 
@@ -219,7 +267,7 @@ def forest(outcomes: pd.DataFrame, title: str) -> MplFigure | None:
     if not groups:
         return None
     heights = [1.6 * len(g) + 1.2 for _, g in groups]
-    fig = new_figure(figsize=(6.8, 1.2 + 0.3 * sum(heights)), layout="constrained")
+    fig = new_figure(figsize=(WIDTH_IN, 1.2 + 0.3 * sum(heights)), layout="constrained")
     axes = fig.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": heights})
     for ax, (measure, group) in zip(axes[:, 0], groups):
         for y, (_, row) in enumerate(group.iterrows()):
@@ -228,43 +276,68 @@ def forest(outcomes: pd.DataFrame, title: str) -> MplFigure | None:
             ax.scatter([row["effect"]], [y], marker=marker, color=colour, s=40, zorder=3)
         null = 1.0 if any(r in measure.lower() for r in RATIO_MEASURES) else 0.0
         ax.axvline(null, color=PALETTE["grey"], linewidth=1, linestyle="--", zorder=1)
-        labels = [plot_text(textwrap.fill(f"{r.study_id}: {r.outcome}", 38)) for r in group.itertuples()]
-        ax.set_yticks(range(len(group)), labels, fontsize=7.5)
+        labels = [textwrap.fill(plot_text(f"{r.study_id}: {r.outcome}"), 34) for r in group.itertuples()]
+        ax.set_yticks(range(len(group)), labels)
         ax.set_ylim(len(group) - 0.5, -0.5)
-        ax.set_title(plot_text(measure), loc="left", fontsize=9)
-    axes[0, 0].set_title(plot_text(title) + "\n" + plot_text(groups[0][0]), loc="left", fontsize=9)
-    axes[-1, 0].set_xlabel("Effect estimate with 95% confidence interval")
+        _ticks(ax)
+        ax.set_title(plot_text(measure), loc="left", fontsize=TEXT_PT)
+    axes[0, 0].set_title(plot_text(title) + "\n" + plot_text(groups[0][0]), loc="left", fontsize=TEXT_PT)
+    axes[-1, 0].set_xlabel("Effect estimate with 95% confidence interval", fontsize=TEXT_PT)
     handles = _direction_handles(pd.concat([g for _, g in groups])["direction"])
-    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False, fontsize=TEXT_PT)
     return fig
+
+
+def _bubble_area(participants: float) -> float:
+    """Marker area (points squared) for a bubble: it grows with participants, so the size legend uses it too."""
+    # The floor keeps a one-digit count inside even the smallest bubble (so its contrast is with the bubble).
+    return 190 + 14 * np.sqrt(participants)
+
+
+def _text_colour(rgba) -> str:
+    """White on dark fills, black on light ones (WCAG relative luminance), so a count is always legible."""
+    def channel(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgba[:3])
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    # Contrast with white is (1.05) / (L + 0.05); with black (L + 0.05) / 0.05: pick the larger.
+    return "white" if 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.05 else "black"
 
 
 @styled
 def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, title: str) -> MplFigure:
-    """Condition x evidence level; bubble area = participants, colour = share of studies reporting benefit.
-    ``conditions`` are the rows to draw (the chapters), in any order."""
+    """Condition x evidence level; bubble area = participants, colour = share of studies reporting benefit,
+    the number in a bubble = studies (white on dark bubbles). A legend shows what bubble sizes mean."""
     graded = grade.primary_clinical(studies)
     names = conditions.set_index("condition")["display_name"]
     order = [c for c in conditions.sort_values("display_name", kind="stable")["condition"] if c in set(graded["condition"])]
     levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
-    fig = new_figure(figsize=(6.8, 1.2 + 0.4 * len(order)))
+    fig = new_figure(figsize=(WIDTH_IN, 2.8 + 0.5 * len(order)), layout="constrained")
     ax = fig.subplots()
     cmap = colors.LinearSegmentedColormap.from_list("ldn", [PALETTE["vermillion"], "#f2f2f2", PALETTE["blue"]])
     for y, condition in enumerate(order):
         sub = graded[graded["condition"] == condition]
         for rank, cell in sub.groupby("level_rank"):
             participants = float(cell["size"].fillna(1).sum())
-            benefit = (cell["direction"] == "benefit").mean()
-            ax.scatter([int(rank)], [y], s=20 + 6 * np.sqrt(participants) * 4, color=cmap(benefit), edgecolor="#444444", linewidth=0.6, zorder=3)
-            ax.annotate(str(len(cell)), (int(rank), y), ha="center", va="center", fontsize=7, zorder=4)
-    ax.set_xticks([lv.rank for lv in levels], [lv.label.replace(" ", "\n", 1) for lv in levels], fontsize=8)
-    ax.set_yticks(range(len(order)), [plot_text(names[c]) for c in order], fontsize=8)
+            fill = cmap((cell["direction"] == "benefit").mean())
+            ax.scatter([int(rank)], [y], s=_bubble_area(participants), color=fill, edgecolor="#444444", linewidth=0.6, zorder=3)
+            ax.annotate(str(len(cell)), (int(rank), y), ha="center", va="center", fontsize=TEXT_PT, zorder=4,
+                        color=_text_colour(fill), fontweight="bold")
+    ax.set_xticks([lv.rank for lv in levels], [textwrap.fill(lv.label, 10) for lv in levels])
+    ax.set_yticks(range(len(order)), [textwrap.fill(plot_text(names[c]), 24) for c in order])
+    _ticks(ax)
     ax.set_ylim(len(order) - 0.5, -0.7)
     ax.set_xlim(0.4, 5.6)
-    ax.set_title(plot_text(title), loc="left", fontsize=10)
+    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
     sm = cm.ScalarMappable(cmap=cmap, norm=colors.Normalize(0, 1))
-    bar = fig.colorbar(sm, ax=ax, fraction=0.03, pad=0.02)
-    bar.set_label("share of studies reporting benefit")
+    bar = fig.colorbar(sm, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label("share of studies reporting benefit", fontsize=TEXT_PT)
+    bar.ax.tick_params(labelsize=TEXT_PT)
+    sizes = [Line2D([], [], linestyle="", marker="o", markerfacecolor="#dddddd", markeredgecolor="#444444",
+                    markersize=float(np.sqrt(_bubble_area(n))), label=f"{n:,}") for n in (10, 100, 1000)]
+    fig.legend(handles=sizes, loc="outside lower center", ncol=3, frameon=False, fontsize=TEXT_PT,
+               title="Participants (bubble area); the number inside is the count of studies", title_fontsize=TEXT_PT,
+               labelspacing=1.2, borderpad=0.8, columnspacing=2.5)
     return fig
 
 
@@ -275,7 +348,7 @@ def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> MplFig
     hatches = dict(zip(order, ("", "//", "xx", "\\\\", "..")))
     sections = list(dict.fromkeys(claims["section"]))
     counts = claims.groupby(["section", "verdict"]).size().unstack(fill_value=0).reindex(index=sections, columns=list(order), fill_value=0)
-    fig = new_figure(figsize=(6.8, 0.9 + 0.32 * len(sections)))
+    fig = new_figure(figsize=(WIDTH_IN, 1.6 + 0.36 * len(sections)), layout="constrained")
     ax = fig.subplots()
     left = np.zeros(len(sections))
     for verdict in order:
@@ -283,11 +356,12 @@ def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> MplFig
         ax.barh(range(len(sections)), values, left=left, color=colours[verdict], hatch=hatches[verdict], edgecolor="white", label=verdict.replace("_", " "))
         left += values
     ax.set_yticks(range(len(sections)), [s.replace("-", " ") for s in sections])
+    _ticks(ax)
     ax.set_ylim(len(sections) - 0.5, -0.5)
-    ax.set_xlabel("Number of claims")
+    ax.set_xlabel("Number of claims", fontsize=TEXT_PT)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(plot_text(title), loc="left", fontsize=10)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Verdict")
+    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
+    fig.legend(loc="outside lower center", ncol=3, frameon=False, title="Verdict", fontsize=TEXT_PT, title_fontsize=TEXT_PT)
     return fig
 
 

@@ -327,6 +327,7 @@ class Dataset:
     outcomes: pd.DataFrame
     adverse_events: pd.DataFrame
     claims: pd.DataFrame
+    safety_facts: pd.DataFrame
     risk_of_bias: pd.DataFrame
     searches: pd.DataFrame
     records: pd.DataFrame

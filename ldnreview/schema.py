@@ -263,6 +263,24 @@ CLAIMS = Table(
     ),
 )
 
+SAFETY_TOPICS = ("opioids", "pregnancy", "compounding")
+
+SAFETY_FACTS = Table(
+    name="safety_facts",
+    filename="safety_facts.csv",
+    description="Practical safety facts about naltrexone that the studies do not cover (label, pregnancy, compounding), "
+    "each in our own words with the page it was read on.",
+    primary_key="fact_id",
+    columns=(
+        C("fact_id", "string", "S01, S02, ... in the order the safety page shows them.", required=True, unique=True,
+          pattern=r"^S[0-9]{2}$"),
+        C("topic", "string", "What the fact is about.", required=True, allowed=SAFETY_TOPICS),
+        C("statement", "string", "The fact, in our words (never copied from the page).", required=True),
+        C("source_title", "string", "Title of the page the fact was read on, with its publisher.", required=True),
+        C("source_url", "string", "Address of that page.", required=True, pattern=r"^https://\S+$"),
+    ),
+)
+
 RISK_OF_BIAS = Table(
     name="risk_of_bias",
     filename="risk_of_bias.csv",
@@ -379,10 +397,10 @@ ONGOING = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, ADVERSE_EVENTS, CLAIMS, RISK_OF_BIAS,
-                                                SEARCHES, RECORDS, AWAITING, EXCLUDED, ONGOING)}
+TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, ADVERSE_EVENTS, CLAIMS, SAFETY_FACTS,
+                                                RISK_OF_BIAS, SEARCHES, RECORDS, AWAITING, EXCLUDED, ONGOING)}
 # Load order: a table is loaded after every table it references.
-LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims", "risk_of_bias", "searches", "records",
+LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims", "safety_facts", "risk_of_bias", "searches", "records",
               "awaiting", "excluded", "ongoing")
 
 

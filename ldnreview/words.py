@@ -84,3 +84,25 @@ def study_label(row: pd.Series) -> str:
     if len(authors) >= 2:
         return f"{first} et al. {year}"
     return f"{first} {year}"
+
+
+# -- the usual LDN dose band and condition names (one definition each) -----------------------
+
+# The band most LDN trials and dosing reviews use (the dosing chapter gives its sources). Every page,
+# figure, legend and alt text that speaks of "the usual LDN band" reads it from here.
+USUAL_BAND_MG = (1.5, 4.5)
+
+
+def band_text(sep: str = "–") -> str:
+    """The usual band as readers see it: '1.5–4.5 mg' (``sep=' to '`` for alt text)."""
+    lo, hi = USUAL_BAND_MG
+    return f"{lo:g}{sep}{hi:g} mg"
+
+
+def in_usual_band(mg) -> bool:
+    return mg is not None and not pd.isna(mg) and USUAL_BAND_MG[0] <= float(mg) <= USUAL_BAND_MG[1]
+
+
+def condition_names(conditions: pd.DataFrame) -> dict[str, str]:
+    """condition key -> the name readers see (data/conditions.csv display_name)."""
+    return dict(zip(conditions["condition"], conditions["display_name"]))
