@@ -358,7 +358,8 @@ def pool(effects, *, method_re: str = RE_METHOD) -> Pooled:
 
     y = np.array([e.estimate for e in effects], dtype=float)
     v = np.array([e.se**2 for e in effects], dtype=float)
-    res = combine_effects(y, v, method_re={"dl": "dl", "pm": "iterated"}[method_re], use_t=False)
+    with np.errstate(all="ignore"):  # identical estimates give Q = 0; statsmodels then divides by zero for I²
+        res = combine_effects(y, v, method_re={"dl": "dl", "pm": "iterated"}[method_re], use_t=False)
     # statsmodels 0.15 returns the DerSimonian-Laird moment estimate unclipped, so a Q below its degrees of
     # freedom gives a negative tau² and weights that are not inverse variances. tau² is bounded at zero, as
     # DerSimonian and Laird define it, and the random-effects mean and SE are recomputed from those weights.
