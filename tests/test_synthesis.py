@@ -198,3 +198,32 @@ def test_fibromyalgia_pain_pools_three_placebo_controlled_trials():
     assert result.main.pi_low is not None and result.main.i2 is not None
     assert result.main.ci_low < result.main.estimate < result.main.ci_high
     assert any("correlation" in name for name in result.sensitivity)
+
+
+# --- forest plot -------------------------------------------------------------------------------------------------------
+
+def test_forest_plot_returns_a_figure_without_touching_pyplot_state():
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from ldnreview import forest
+
+    before_rc = dict(matplotlib.rcParams)
+    before_figs = plt.get_fignums()
+    res = sy.pool([effect("A2020", -0.4, 0.2, n=30), effect("B2021", -0.1, 0.15, n=50),
+                   effect("C2022", -0.3, 0.25, n=20)])
+    review = forest.ReviewEstimate("R2024 (review)", "mean difference", -0.86, -1.2, -0.51)
+    fig = forest.forest_plot(res, outcome="pain", threshold=0.2, reviews=[review])
+    assert isinstance(fig, Figure)
+    assert plt.get_fignums() == before_figs
+    assert dict(matplotlib.rcParams) == before_rc
+    axes = [ax for ax in fig.axes if ax.get_xlabel()]
+    # one measure per axis: the trials' SMD and the review's mean difference never share an axis
+    assert len(axes) == 2
+    assert "Standardised mean difference" in axes[0].get_xlabel()
+    assert axes[1].get_xlabel().startswith("mean difference")
+    texts = [t.get_text() for ax in axes for t in ax.texts]
+    assert texts.count("← favours LDN") == 2 and texts.count("favours placebo →") == 2
+    assert any(isinstance(p, matplotlib.patches.Polygon) for p in axes[0].patches)  # the pooled diamond
+    assert "R2024 (review)" not in [t.get_text() for t in axes[0].get_yticklabels()]
