@@ -99,6 +99,8 @@ RULES = (
     "size) is serious even when the CI does not cross. No estimate at all is very serious.",
     "Publication bias: serious when registered trials of the comparison are known to have finished without results; "
     "with fewer than 10 studies a funnel plot cannot be read, which the footnote says.",
+    "Without any effect estimate (studies measured the outcome but no page gave numbers that could be combined) "
+    "the certainty is very low: confidence in the side of a threshold needs an estimate.",
     f"Rating up: only a non-randomised controlled body, not rated down, with |SMD| >= {LARGE_EFFECT_SMD} and its whole CI "
     "beyond the threshold (large effect); randomised bodies and bodies with no concurrent comparison are not rated up.",
 )
@@ -246,7 +248,10 @@ def judge_risk_of_bias(studies: list[StudyInput], estimate, randomised: bool) ->
 
 
 def judge_inconsistency(estimate: synthesis.Pooled | None) -> Judgement:
-    if estimate is None or estimate.k < 2:
+    if estimate is None:
+        return Judgement("not_serious", "No effect estimates to compare: inconsistency cannot be assessed (the missing "
+                                        "estimate is rated under imprecision).")
+    if estimate.k < 2:
         return Judgement("not_serious", "One study only: inconsistency cannot be assessed, so not rated down.")
     i2 = estimate.i2 or 0.0
     ests = [e.estimate for e in estimate.effects]
@@ -428,7 +433,7 @@ def rate(domain: str, studies: list[StudyInput], estimate: synthesis.Pooled | No
     else:
         rating_up = "None applies: no large effect, dose-response gradient or opposing plausible confounding shown."
     final = max(1, min(4, score - down + up))
-    if uncontrolled:
+    if uncontrolled or estimate is None:
         final = 1
     rating = RATINGS[final]
     return CertaintyRating(

@@ -293,7 +293,9 @@ def study_effects(outcomes: pd.DataFrame, study_ids, domain: str, corr: float = 
         candidates = sorted((r for _, r in group.iterrows()), key=_priority)
         chosen = next((e for e in (study_effect(r, corr) for r in candidates) if e is not None), None)
         if chosen is None:
-            unusable.append((study_id, "no row gives arm means with SDs, or an effect with a CI or P value and arm sizes"))
+            unusable.append((study_id, "no row gives numbers that convert to an SMD (arm means with SDs, or a mean "
+                                       "difference or standardised effect with a CI or P value, and arm sizes); "
+                                       "proportions without denominators are not pooled"))
         else:
             effects.append(chosen)
     return effects, unusable

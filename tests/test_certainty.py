@@ -169,3 +169,34 @@ def test_rob_table_worst_overall_wins():
                         "judgement": ["some_concerns", "high", "low"]})
     assert ce.overall_rob(rob, "A2020") == "high"
     assert ce.overall_rob(rob, "B2021") is None
+
+
+def test_no_estimate_is_very_low():
+    rating = ce.rate("quality_of_life", [study("A2020"), study("B2021")], None)
+    assert rating.rating == "very low"
+    assert rating.judgements["imprecision"].level == "very_serious"
+    assert rating.statement == "We are very uncertain whether LDN affects quality of life compared with placebo."
+
+
+# --- summary of findings ---------------------------------------------------------------------------------------------
+
+def test_summary_of_findings_rows_are_plain_data_with_every_field():
+    from ldnreview import load, sof
+
+    data = load()
+    coding = pd.DataFrame({"study_id": ["Bruun2024", "Bested2023", "Younger2013"], "design": ["rct", "crossover_rct",
+                           "crossover_rct"], "control": ["randomised_placebo"] * 3, "outcome_kind": ["clinical"] * 3,
+                           "population_match": ["yes"] * 3})
+    rob = pd.DataFrame({"study_id": ["Bruun2024", "Bested2023", "Younger2013"], "domain": ["overall"] * 3,
+                        "judgement": ["low", "high", "high"]})
+    rows = sof.summary_of_findings("fibromyalgia", data.outcomes, data.studies, coding, rob)
+    pain = next(r for r in rows if r["outcome"] == "Pain")
+    assert set(sof.KEYS) <= set(pain)
+    assert pain["participants_studies"].endswith("(3 RCTs)")
+    assert pain["effect"].startswith("SMD ")
+    assert pain["certainty"] in ("high", "moderate", "low", "very low")
+    assert len(pain["footnotes"]) == 6  # five domains and the rating-up line
+    assert "correlation 0.8" in pain["comment"]
+    # every row is built from plain Python values
+    for row in rows:
+        assert all(isinstance(row[k], (str, list, tuple)) for k in sof.KEYS)
