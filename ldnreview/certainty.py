@@ -43,6 +43,7 @@ NONRANDOMISED_DESIGNS = ("nonrandomised_trial", "cohort", "register")
 HIGH_RISK = ("high", "serious", "critical")
 UNCLEAR_RISK = ("some_concerns", "moderate", "no_information")
 
+VERY_SMALL_BODY = 100  # participants: an interval crossing a threshold with fewer than this is very serious
 OPTIMAL_INFORMATION_SIZE = 400  # participants: GRADE's rule of thumb for a continuous outcome (SMD 0.2, 80% power)
 I2_SERIOUS = 0.5
 I2_VERY_SERIOUS = 0.75
@@ -86,8 +87,8 @@ RULES = (
     "a body with no concurrent comparison (before-after, case series, case reports) very low, and never above it.",
     "The rating rests on the best comparisons available: when randomised trials contribute, only they are rated.",
     "Secondary reports of a trial already counted are left out before anything is counted.",
-    "Risk of bias: serious when studies judged at high risk carry at least half of the weight (or of the "
-    "participants when no weights exist); very serious when all of it and a study is at critical risk. "
+    "Risk of bias: serious when studies judged at high risk (or not yet assessed) carry at least half of the weight "
+    "(or of the participants when no weights exist); very serious when all of it and a study is at critical risk. "
     "For non-randomised bodies serious ROBINS-I judgements are already reflected in the low start; critical ones rate down.",
     f"Inconsistency: judged from I² and the study estimates, never from how many were significant; serious when "
     f"I² >= {I2_SERIOUS:.0%}, very serious when I² >= {I2_VERY_SERIOUS:.0%} and study estimates fall on both sides of "
@@ -95,7 +96,7 @@ RULES = (
     "Indirectness: a biomarker or a dispensing proxy for a clinical outcome is serious; a population that matches the "
     "condition only partly for at least half the weight is serious (no match: very serious); both together very serious.",
     f"Imprecision: the 95% CI against the threshold (THRESHOLDS); crossing both the benefit and the harm threshold is "
-    f"very serious, crossing one is serious; fewer than {OPTIMAL_INFORMATION_SIZE} participants (optimal information "
+    f"very serious, crossing one is serious (very serious with fewer than {VERY_SMALL_BODY} participants); fewer than {OPTIMAL_INFORMATION_SIZE} participants (optimal information "
     "size) is serious even when the CI does not cross. No estimate at all is very serious.",
     "Publication bias: serious when registered trials of the comparison are known to have finished without results; "
     "with fewer than 10 studies a funnel plot cannot be read, which the footnote says.",
@@ -230,7 +231,8 @@ def _weights(studies: list[StudyInput], estimate: synthesis.Pooled | None) -> di
 
 def judge_risk_of_bias(studies: list[StudyInput], estimate, randomised: bool) -> Judgement:
     weights = _weights(studies, estimate)
-    high = [s for s in studies if s.rob_overall in HIGH_RISK]
+    # A study whose risk of bias has not been assessed cannot count as low risk.
+    high = [s for s in studies if s.rob_overall in HIGH_RISK or s.rob_overall is None]
     critical = [s for s in studies if s.rob_overall == "critical"]
     unknown = [s for s in studies if s.rob_overall is None]
     share = sum(weights.get(s.study_id, 0) for s in high)
@@ -242,7 +244,8 @@ def judge_risk_of_bias(studies: list[StudyInput], estimate, randomised: bool) ->
     if share >= 0.999 and len(high) == len(studies) and critical:
         return Judgement("very_serious", f"All the evidence comes from studies at high or critical risk of bias ({listing}).")
     if share >= 0.5:
-        return Judgement("serious", f"Studies at high risk of bias carry {share:.0%} of the weight ({listing}).")
+        note = " Studies not assessed count as at risk." if unknown else ""
+        return Judgement("serious", f"Studies at high risk of bias carry {share:.0%} of the weight ({listing}).{note}")
     note = f" Not assessed: {', '.join(s.study_id for s in unknown)}." if unknown else ""
     return Judgement("not_serious", f"Studies at high risk of bias carry {share:.0%} of the weight ({listing}).{note}")
 
@@ -304,6 +307,9 @@ def judge_imprecision(estimate: synthesis.Pooled | None, threshold: Threshold, p
     n = f"{participants} participants" if participants else "participants not known"
     if crosses_benefit and crosses_harm:
         return Judgement("very_serious", f"{ci}: the interval includes both important benefit and important harm ({n}).")
+    if (crosses_benefit or crosses_harm) and participants is not None and participants < VERY_SMALL_BODY:
+        return Judgement("very_serious", f"{ci}: the interval crosses the threshold, and only {n} (fewer than "
+                                         f"{VERY_SMALL_BODY}).")
     if crosses_benefit or crosses_harm:
         return Judgement("serious", f"{ci}: the interval crosses the threshold ({n}).")
     if participants is None or participants < OPTIMAL_INFORMATION_SIZE:

@@ -73,6 +73,8 @@ def se_from_p(estimate: float, p: float, df: float | None = None) -> float:
     """
     if not 0 < p < 1:
         raise ValueError("P must be strictly between 0 and 1")
+    if estimate == 0:
+        raise ValueError("an estimate of exactly zero carries no information about its SE")
     q = 1 - p / 2
     crit = float(stats.norm.ppf(q) if df is None else stats.t.ppf(q, df))
     return abs(estimate) / crit
@@ -221,9 +223,10 @@ def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
 
     parallel: per-arm means and SDs (Hedges' g); a mean difference with its 95% CI, or with its P value, and both
     arm sizes (SE from the CI or P, SD from the SE, then g).
-    paired: both periods' SDs; or both periods' means with a P value and n (SE of the paired difference from P on
-    n - 1 degrees of freedom), each at the assumed within-person correlation ``corr``; or a reported standardised
-    effect size with a P value (SE from P, normal approximation), used as it stands.
+    paired: both periods' SDs; or both periods' means, or the within-person mean difference, with a P value and n
+    (SE of the paired difference from P on n - 1 degrees of freedom), each at the assumed within-person correlation
+    ``corr``; or a reported standardised effect size with a P value (SE from P, normal approximation), used as it
+    stands.
     """
     analysis = row.get("analysis")
     lib = row.get("lower_is_better")
@@ -247,7 +250,7 @@ def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
                 se_md, how = se_reported, "reported SE"
             elif low is not None and high is not None:
                 se_md, how = se_from_ci(low, high), "SE from the 95% CI"
-            elif p is not None:
+            elif p is not None and effect != 0:
                 se_md, how = se_from_p(effect, p, df=n1 + n2 - 2), "SE from the P value (t distribution)"
             else:
                 return None
@@ -265,13 +268,19 @@ def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
             smd, se = paired_smd(md, n, corr, sd_e=s1, sd_c=s2)
             return StudyEffect(estimate=sign * smd, se=se, method="SMD from both periods' means and SDs", assumptions=note,
                                **base)
-        if p is not None:
+        if p is not None and md != 0:
             se_md = se_from_p(md, p, df=n - 1)
             smd, se = paired_smd(md, n, corr, se_md=se_md)
             return StudyEffect(estimate=sign * smd, se=se,
                                method="SMD from both periods' means and the paired P value (SE from P, t on n - 1 df)",
                                assumptions=note, **base)
-    if effect is not None and _is_standardised(measure) and p is not None:
+    if n and effect and _is_mean_difference(measure) and p is not None:
+        se_md = se_reported if se_reported is not None else se_from_p(effect, p, df=n - 1)
+        smd, se = paired_smd(effect, n, corr, se_md=se_md)
+        return StudyEffect(estimate=sign * smd, se=se,
+                           method="SMD from the within-person mean difference and its P value (SE from P, t on n - 1 df)",
+                           assumptions=note, **base)
+    if effect and _is_standardised(measure) and p is not None:
         se = se_reported if se_reported is not None else se_from_p(effect, p)
         return StudyEffect(estimate=sign * effect, se=se, method="reported standardised effect size (SE from the P value)",
                            assumptions=("effect-size metric not stated; used as an SMD",), **base)

@@ -227,3 +227,21 @@ def test_forest_plot_returns_a_figure_without_touching_pyplot_state():
     assert texts.count("← favours LDN") == 2 and texts.count("favours placebo →") == 2
     assert any(isinstance(p, matplotlib.patches.Polygon) for p in axes[0].patches)  # the pooled diamond
     assert "R2024 (review)" not in [t.get_text() for t in axes[0].get_yticklabels()]
+
+
+def test_zero_estimate_with_p_value_gives_no_effect():
+    with pytest.raises(ValueError):
+        sy.se_from_p(0.0, 0.78)
+    r = row(analysis="paired", ldn_mean=-1.1, comparator_mean=-1.1, p_value=0.78, n_ldn=23, n_comparator=23)
+    assert sy.study_effect(r) is None
+
+
+def test_paired_mean_difference_with_p_value():
+    # Cree 2010 SF-36 MCS: 3.3 points better on LDN, P = 0.04, 60 completers. d_z = t(0.98, 59 df) / sqrt(60)
+    # = 2.1002 / 7.7460 = 0.2711; at correlation 0.5 the SMD equals d_z (and SE = sqrt(1/60 + 0.2711²/120) = sqrt(0.017279) = 0.1315).
+    r = row(analysis="paired", lower_is_better="no", effect=3.3, p_value=0.04, n_ldn=60, n_comparator=60,
+            effect_measure="mean difference (LDN vs placebo, points)")
+    e = sy.study_effect(r, 0.5)
+    assert e.estimate == pytest.approx(-0.2711, abs=0.0005)
+    assert e.se == pytest.approx(0.1315, abs=0.0005)
+    assert e.participants == 60
