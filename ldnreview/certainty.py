@@ -14,6 +14,7 @@ Effects follow :mod:`ldnreview.synthesis`: standardised mean differences, negati
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,8 +44,26 @@ NONRANDOMISED_DESIGNS = ("nonrandomised_trial", "cohort", "register")
 HIGH_RISK = ("high", "serious", "critical")
 UNCLEAR_RISK = ("some_concerns", "moderate", "no_information")
 
-VERY_SMALL_BODY = 100  # participants: an interval crossing a threshold with fewer than this is very serious
-OPTIMAL_INFORMATION_SIZE = 400  # participants: GRADE's rule of thumb for a continuous outcome (SMD 0.2, 80% power)
+# Pages relied on (the methods page cites them): GRADE 6 (imprecision, optimal information size), GRADE 34 (rate
+# down more than one level when the CI appreciably crosses thresholds or the sample is far below the OIS), and
+# Santesso 2020 (GRADE 26, informative statements).
+GRADE6_URL = "https://www.jclinepi.com/article/S0895-4356(11)00206-X/fulltext"
+GRADE34_URL = "https://pubmed.ncbi.nlm.nih.gov/35934265/?dopt=Abstract"
+SANTESSO_URL = "https://pubmed.ncbi.nlm.nih.gov/31711912/?dopt=Abstract"
+SOURCES = (GRADE6_URL, GRADE34_URL, SANTESSO_URL)
+
+
+def optimal_information_size(smd: float = 0.2, alpha: float = 0.05, power: float = 0.8) -> int:
+    """Participants in one adequately powered two-arm trial to detect ``smd`` (GRADE 6's OIS):
+    2 x ceil(2 (z_alpha/2 + z_beta)^2 / smd^2); 786 for SMD 0.2, two-sided 5% and 80% power."""
+    from scipy import stats
+
+    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    return 2 * math.ceil(2 * z**2 / smd**2)
+
+
+OPTIMAL_INFORMATION_SIZE = optimal_information_size()
+VERY_SMALL_BODY = 100  # participants: 'far below' the OIS (about an eighth of it), per GRADE 34 rate down twice
 I2_SERIOUS = 0.5
 I2_VERY_SERIOUS = 0.75
 LARGE_EFFECT_SMD = 0.8
@@ -96,8 +115,10 @@ RULES = (
     "Indirectness: a biomarker or a dispensing proxy for a clinical outcome is serious; a population that matches the "
     "condition only partly for at least half the weight is serious (no match: very serious); both together very serious.",
     f"Imprecision: the 95% CI against the threshold (THRESHOLDS); crossing both the benefit and the harm threshold is "
-    f"very serious, crossing one is serious (very serious with fewer than {VERY_SMALL_BODY} participants); fewer than {OPTIMAL_INFORMATION_SIZE} participants (optimal information "
-    "size) is serious even when the CI does not cross. No estimate at all is very serious.",
+    f"very serious, crossing one is serious, and very serious when the body is also far below the optimal "
+    f"information size (fewer than {VERY_SMALL_BODY} participants). When the CI does not cross, fewer participants than "
+    f"the optimal information size ({OPTIMAL_INFORMATION_SIZE}: one trial powered at 80% for SMD 0.2) is serious. "
+    "No estimate at all is very serious.",
     "Publication bias: serious when registered trials of the comparison are known to have finished without results; "
     "with fewer than 10 studies a funnel plot cannot be read, which the footnote says.",
     "Without any effect estimate (studies measured the outcome but no page gave numbers that could be combined) "
