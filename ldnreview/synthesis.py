@@ -408,14 +408,21 @@ class Synthesis:
 def randomised_study_ids(studies: pd.DataFrame, condition: str, coding: pd.DataFrame | None = None) -> list[str]:
     """Primary reports of randomised placebo-controlled trials of a condition (secondary reports left out).
 
-    The coded ``control`` of study_coding.csv decides when it is given; otherwise the design in studies.csv.
+    The coded ``control`` of study_coding.csv decides when the study is coded; otherwise a randomised design in
+    studies.csv whose comparator names a placebo.
     """
     frame = studies[(studies["condition"] == condition) & studies["secondary_to"].isna()]
+    coded = {}
     if coding is not None and not coding.empty:
-        coded = coding.set_index("study_id")
-        keep = [s for s in frame["study_id"] if s in coded.index and coded.loc[s, "control"] in COMPARISONS]
-        return sorted(keep)
-    return sorted(frame.loc[frame["design"].isin(("rct", "crossover_rct")), "study_id"])
+        coded = dict(zip(coding["study_id"], coding["control"]))  # the last row for a study wins
+    keep = []
+    for sid, design, comparator in zip(frame["study_id"], frame["design"], frame["comparator"]):
+        if sid in coded:
+            if coded[sid] in COMPARISONS:
+                keep.append(sid)
+        elif design in ("rct", "crossover_rct") and "placebo" in str(comparator or "").lower():
+            keep.append(sid)  # not coded yet: a randomised design against placebo
+    return sorted(keep)
 
 
 def synthesise(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, domain: str,
