@@ -71,21 +71,41 @@ LARGE_EFFECT_SMD = 0.8
 
 @dataclass(frozen=True)
 class Threshold:
-    """The smallest effect this review treats as important, for imprecision and for the plain statement."""
+    """The smallest effects this review treats as important, on the analysis scale (SMD, or log risk ratio):
+    an estimate at or below ``low`` is an important benefit of LDN, at or above ``high`` an important harm."""
 
     domain: str
-    smd: float
+    low: float
+    high: float
     basis: str
+    measure: str = "SMD"
+
+    @property
+    def smd(self) -> float | None:
+        return self.high if self.measure == "SMD" else None
+
+    def shown(self, x: float) -> float:
+        return math.exp(x) if self.measure == "RR" else x
+
+    def text(self) -> str:
+        return f"{self.measure} {self.shown(self.low):g} and {self.shown(self.high):g}"
 
 
 _SMALL = "SMD 0.2, the conventional 'small effect' size, used as the minimal important difference on the SMD scale"
+_RR = "RR 0.75 and 1.25, GRADE 6's rough guide to appreciable benefit or harm"
 # One documented table. Native-scale MIDs are not used because the pooled scale is the SMD and no MID page was
 # checked for each instrument; the same 0.2 is applied to every continuous domain.
 THRESHOLDS: dict[str, Threshold] = {
-    domain: Threshold(domain, 0.2, _SMALL)
+    domain: Threshold(domain, -0.2, 0.2, _SMALL)
     for domain in ("pain", "fatigue", "disease_activity", "quality_of_life", "depression", "function", "biomarker",
-                   "other", "withdrawal_adverse_events", "adverse_events")
+                   "other")
 }
+THRESHOLDS.update({
+    domain: Threshold(domain, math.log(0.75), math.log(1.25), _RR, "RR")
+    for domain in ("withdrawal_adverse_events", "adverse_events")
+})
+LARGE_EFFECT_RR = 2.0  # GRADE: a risk ratio above 2 (or below 0.5) is a large effect
+
 
 # What a favourable (negative) or unfavourable (positive) SMD means in words, per domain.
 WORDING = {
@@ -114,7 +134,7 @@ RULES = (
     "no effect with non-overlapping confidence intervals. Not assessable with one study (not rated down).",
     "Indirectness: a biomarker or a dispensing proxy for a clinical outcome is serious; a population that matches the "
     "condition only partly for at least half the weight is serious (no match: very serious); both together very serious.",
-    f"Imprecision: the 95% CI against the threshold (THRESHOLDS); crossing both the benefit and the harm threshold is "
+    f"Imprecision: the 95% CI against the thresholds (THRESHOLDS: SMD -0.2 and 0.2; RR 0.75 and 1.25); crossing both the benefit and the harm threshold is "
     f"very serious, crossing one is serious, and very serious when the body is also far below the optimal "
     f"information size (fewer than {VERY_SMALL_BODY} participants). When the CI does not cross, fewer participants than "
     f"the optimal information size ({OPTIMAL_INFORMATION_SIZE}: one trial powered at 80% for SMD 0.2) is serious. "
@@ -123,8 +143,8 @@ RULES = (
     "with fewer than 10 studies a funnel plot cannot be read, which the footnote says.",
     "Without any effect estimate (studies measured the outcome but no page gave numbers that could be combined) "
     "the certainty is very low: confidence in the side of a threshold needs an estimate.",
-    f"Rating up: only a non-randomised controlled body, not rated down, with |SMD| >= {LARGE_EFFECT_SMD} and its whole CI "
-    "beyond the threshold (large effect); randomised bodies and bodies with no concurrent comparison are not rated up.",
+    f"Rating up: only a non-randomised controlled body, not rated down, with |SMD| >= {LARGE_EFFECT_SMD} (or RR above "
+    f"{LARGE_EFFECT_RR:g} or below {1 / LARGE_EFFECT_RR:g}) and its whole CI beyond the threshold (large effect); randomised bodies and bodies with no concurrent comparison are not rated up.",
 )
 
 
@@ -320,21 +340,21 @@ def judge_indirectness(domain: str, studies: list[StudyInput], estimate) -> Judg
 def judge_imprecision(estimate: synthesis.Pooled | None, threshold: Threshold, participants: int | None) -> Judgement:
     if estimate is None:
         return Judgement("very_serious", "No effect estimate with a confidence interval could be obtained.")
-    t = threshold.smd
     low, high = estimate.ci
-    crosses_benefit = low < -t < high
-    crosses_harm = low < t < high
-    ci = f"95% CI {low:.2f} to {high:.2f} against a threshold of SMD {t:g}"
+    crosses_benefit = low < threshold.low < high
+    crosses_harm = low < threshold.high < high
+    g = threshold.shown
+    ci = (f"95% CI {g(low):.2f} to {g(high):.2f} against thresholds of {threshold.text()}")
     n = f"{participants} participants" if participants else "participants not known"
     if crosses_benefit and crosses_harm:
         return Judgement("very_serious", f"{ci}: the interval includes both important benefit and important harm ({n}).")
     if (crosses_benefit or crosses_harm) and participants is not None and participants < VERY_SMALL_BODY:
-        return Judgement("very_serious", f"{ci}: the interval crosses the threshold, and only {n} (fewer than "
+        return Judgement("very_serious", f"{ci}: the interval crosses a threshold, and only {n} (fewer than "
                                          f"{VERY_SMALL_BODY}).")
     if crosses_benefit or crosses_harm:
-        return Judgement("serious", f"{ci}: the interval crosses the threshold ({n}).")
+        return Judgement("serious", f"{ci}: the interval crosses a threshold ({n}).")
     if participants is None or participants < OPTIMAL_INFORMATION_SIZE:
-        return Judgement("serious", f"{ci}: the interval does not cross the threshold, but {n} is below the optimal "
+        return Judgement("serious", f"{ci}: the interval does not cross a threshold, but {n} is below the optimal "
                                     f"information size of {OPTIMAL_INFORMATION_SIZE}.")
     return Judgement("not_serious", f"{ci}; {n}, above the optimal information size.")
 
@@ -367,10 +387,10 @@ def _kind(study: StudyInput) -> str:
 
 
 def effect_size_words(estimate: float, threshold: Threshold) -> str:
-    """'benefit', 'little_or_no_difference' or 'harm' for an SMD (negative favours LDN)."""
-    if estimate <= -threshold.smd:
+    """'benefit', 'little_or_no_difference' or 'harm' (negative favours LDN, on the analysis scale)."""
+    if estimate <= threshold.low:
         return "benefit"
-    if estimate >= threshold.smd:
+    if estimate >= threshold.high:
         return "harm"
     return "little_or_no_difference"
 
@@ -385,7 +405,8 @@ def statement(rating: str, domain: str, estimate: synthesis.Pooled | None, thres
             return f"We are very uncertain whether LDN {_s(good)} {thing} compared with placebo."
         return f"We are very uncertain whether LDN affects {thing} compared with placebo."
     size = effect_size_words(estimate.estimate, threshold)
-    slight = "slightly " if size != "little_or_no_difference" and abs(estimate.estimate) < 0.5 else ""
+    slight = ("slightly " if size != "little_or_no_difference" and threshold.measure == "SMD"
+              and abs(estimate.estimate) < 0.5 else "")
     if size == "little_or_no_difference":
         verb = {"high": "results", "moderate": "probably results", "low": "may result"}[rating]
         return f"LDN {verb} in little or no difference in {thing} compared with placebo."
@@ -454,9 +475,9 @@ def rate(domain: str, studies: list[StudyInput], estimate: synthesis.Pooled | No
         rating_up = "None applies: randomised evidence is not rated up."
     elif uncontrolled:
         rating_up = "None applies: without a concurrent comparison no effect size can justify rating up."
-    elif (down == 0 and estimate is not None and abs(estimate.estimate) >= LARGE_EFFECT_SMD
-          and (estimate.ci_high < -threshold.smd or estimate.ci_low > threshold.smd)):
-        up, rating_up = 1, f"Large effect (|SMD| >= {LARGE_EFFECT_SMD:g}, whole interval beyond the threshold): rated up once."
+    elif (down == 0 and estimate is not None and abs(estimate.estimate) >= _large(threshold)
+          and (estimate.ci_high < threshold.low or estimate.ci_low > threshold.high)):
+        up, rating_up = 1, "Large effect (whole interval beyond the threshold): rated up once."
     else:
         rating_up = "None applies: no large effect, dose-response gradient or opposing plausible confounding shown."
     final = max(1, min(4, score - down + up))
@@ -468,6 +489,10 @@ def rate(domain: str, studies: list[StudyInput], estimate: synthesis.Pooled | No
         judgements=j, rating_up=rating_up, statement=statement(rating, domain, estimate, threshold, outcome),
         threshold=threshold, n_studies=len(body), participants=participants,
         study_ids=tuple(s.study_id for s in body), estimate=estimate)
+
+
+def _large(threshold: Threshold) -> float:
+    return math.log(LARGE_EFFECT_RR) if threshold.measure == "RR" else LARGE_EFFECT_SMD
 
 
 def rate_synthesis(result: synthesis.Synthesis, studies: pd.DataFrame, coding: pd.DataFrame | None = None,

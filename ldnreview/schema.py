@@ -38,6 +38,7 @@ OUTCOME_DOMAINS = (
     "biomarker",
     "other",
 )
+AE_DOMAINS = ("withdrawal_adverse_events", "adverse_events")
 VALUE_KINDS = ("final", "change")
 # parallel: LDN arm vs comparator arm; paired: the same people on LDN and on the comparator (crossover),
 # analysed within person; single_arm: a within-group change with no comparison arm.
@@ -239,6 +240,8 @@ ADVERSE_EVENTS = Table(
         C("ae_id", "string", "study_id plus a short event name.", required=True, unique=True),
         C("study_id", "string", "Study (studies.csv).", required=True, references=("studies", "study_id")),
         C("event", "string", "Adverse event as reported.", required=True),
+        C("event_domain", "string", "For pooling and rating per outcome: withdrawal_adverse_events (stopped because of "
+          "adverse events) or adverse_events (any other harm counted).", allowed=AE_DOMAINS),
         C("ldn_events", "integer", "Participants with the event on LDN.", minimum=0),
         C("ldn_n", "integer", "Participants exposed to LDN.", minimum=1),
         C("comparator_events", "integer", "Participants with the event on the comparator.", minimum=0),

@@ -61,23 +61,34 @@ def sof_row(result: sy.Synthesis, rating: ce.CertaintyRating, outcomes: pd.DataF
         participants = f"{people} ({n_pooled} {_design_word(rating, n_pooled)})"
     else:
         participants = f"no estimate ({rating.n_studies} {_design_word(rating, rating.n_studies)} measured it)"
+    g = main.shown if main is not None else (lambda x: x)
     if main is not None:
-        effect = (f"SMD {ce_fmt(main.estimate)} (95% CI {ce_fmt(main.ci_low)} to {ce_fmt(main.ci_high)})"
-                  + ("" if main.k >= 2 else ", single study"))
+        effect = (f"{main.measure} {ce_fmt(g(main.estimate))} (95% CI {ce_fmt(g(main.ci_low))} to "
+                  f"{ce_fmt(g(main.ci_high))})" + ("" if main.k >= 2 else ", single study"))
+        risk = main.comparator_risk
+        if risk is not None:
+            per = [round(1000 * risk * g(x)) for x in (main.estimate, main.ci_low, main.ci_high)]
+            effect += (f"; {round(1000 * risk)} per 1000 with placebo, {per[0]} per 1000 with LDN "
+                       f"({per[1]} to {per[2]})")
     else:
         effect = "not estimable"
     comments = []
     if main is not None:
-        comments.append("Negative SMD favours LDN; an SMD of 0.2 is the threshold used for an important difference.")
-        comments.append(f"Scales: {_scales(outcomes, main.effects)}.")
+        if main.measure == "RR":
+            comments.append("A risk ratio below 1 favours LDN; RR 0.75 and 1.25 are the thresholds used for an "
+                            "important difference. Risk with placebo is the pooled placebo-arm risk.")
+        else:
+            comments.append("Negative SMD favours LDN; an SMD of 0.2 is the threshold used for an important "
+                            "difference.")
+            comments.append(f"Scales: {_scales(outcomes, main.effects)}.")
         if main.k >= 2:
             comments.append(f"{main.method[0].upper()}{main.method[1:]}; I² = {100 * (main.i2 or 0):.0f}%, tau² = {main.tau2:.3f}"
-                            + (f"; 95% prediction interval {ce_fmt(main.pi_low)} to {ce_fmt(main.pi_high)}"
+                            + (f"; 95% prediction interval {ce_fmt(g(main.pi_low))} to {ce_fmt(g(main.pi_high))}"
                                if main.pi_low is not None else "") + ".")
         for name, alt in result.sensitivity.items():
             if alt is not None:
-                comments.append(f"Sensitivity ({name}): SMD {ce_fmt(alt.estimate)} ({ce_fmt(alt.ci_low)} to "
-                                f"{ce_fmt(alt.ci_high)}).")
+                comments.append(f"Sensitivity ({name}): {alt.measure} {ce_fmt(alt.shown(alt.estimate))} "
+                                f"({ce_fmt(alt.shown(alt.ci_low))} to {ce_fmt(alt.shown(alt.ci_high))}).")
         if main.missing_n:
             comments.append(f"Analysed numbers not reported by {', '.join(main.missing_n)}; randomised or enrolled "
                             "numbers are counted for it.")
@@ -107,19 +118,24 @@ def ce_fmt(x: float) -> str:
 
 def summary_of_findings(condition: str, outcomes: pd.DataFrame, studies: pd.DataFrame,
                         coding: pd.DataFrame | None = None, rob: pd.DataFrame | None = None,
-                        domains=SOF_DOMAINS, unpublished: dict[str, tuple[str, ...]] | None = None) -> list[dict]:
+                        domains=SOF_DOMAINS, unpublished: dict[str, tuple[str, ...]] | None = None,
+                        adverse_events: pd.DataFrame | None = None) -> list[dict]:
     """Rows for every outcome domain that randomised placebo-controlled trials of the condition measured.
 
-    ``unpublished`` maps a domain to registered trials finished without results (publication bias).
+    Continuous outcomes come from ``outcomes``; withdrawals and adverse events with counts per arm from
+    ``adverse_events``. ``unpublished`` maps a domain to registered trials finished without results.
     """
     unpublished = unpublished or {}
     ids = sy.randomised_study_ids(studies, condition, coding)
-    measured = outcomes[outcomes["study_id"].isin(ids) & outcomes["analysis"].isin(("parallel", "paired"))]
+    measured = set(outcomes.loc[outcomes["study_id"].isin(ids) & outcomes["analysis"].isin(("parallel", "paired")),
+                                "outcome_domain"].dropna())
+    if adverse_events is not None and "event_domain" in adverse_events:
+        measured |= set(adverse_events.loc[adverse_events["study_id"].isin(ids), "event_domain"].dropna())
     rows = []
     for domain in domains:
-        if not (measured["outcome_domain"] == domain).any():
+        if domain not in measured:
             continue
-        result = sy.synthesise(outcomes, studies, condition, domain, coding)
+        result = sy.synthesise(outcomes, studies, condition, domain, coding, adverse_events)
         rating = ce.rate_synthesis(result, studies, coding, rob, unpublished=tuple(unpublished.get(domain, ())))
         rows.append(sof_row(result, rating, outcomes))
     return rows

@@ -159,6 +159,20 @@ def paired_smd(md: float, n: int, corr: float, *, sd_e: float | None = None, sd_
     return smd, se
 
 
+def log_risk_ratio(events1: int, n1: int, events2: int, n2: int) -> tuple[float, float]:
+    """Natural-log risk ratio of group 1 vs group 2 and its SE, sqrt(1/a - 1/n1 + 1/c - 1/n2).
+
+    The usual large-sample formula, as implemented by
+    :func:`statsmodels.stats.meta_analysis.effectsize_2proportions` (``statistic="rr"``), against which it is
+    tested. A zero cell adds 0.5 to every cell of that study (Handbook chapter 10's default continuity correction).
+    Source: :data:`HANDBOOK_CH6` (ratio measures are analysed on the log scale).
+    """
+    a, c = float(events1), float(events2)
+    if a == 0 or c == 0:
+        a, c, n1, n2 = a + 0.5, c + 0.5, n1 + 1, n2 + 1
+    return math.log((a / n1) / (c / n2)), math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+
+
 # --- one study's effect from one outcome row --------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -174,6 +188,8 @@ class StudyEffect:
     analysis: str
     method: str  # how it was derived, in words, for a footnote
     assumptions: tuple[str, ...] = ()
+    measure: str = "SMD"  # "SMD", or "RR" (estimate and se then on the natural-log scale)
+    events: tuple[int, int] | None = None  # (LDN events, comparator events) for a risk ratio
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -310,6 +326,39 @@ def study_effects(outcomes: pd.DataFrame, study_ids, domain: str, corr: float = 
     return effects, unusable
 
 
+DICHOTOMOUS_DOMAINS = ("withdrawal_adverse_events", "adverse_events")
+
+
+def event_effects(adverse_events: pd.DataFrame, studies: pd.DataFrame, study_ids, domain: str) -> tuple[
+        list[StudyEffect], list[tuple[str, str]]]:
+    """One log risk ratio per parallel randomised trial from adverse_events.csv (events and participants per arm)."""
+    effects: list[StudyEffect] = []
+    unusable: list[tuple[str, str]] = []
+    if adverse_events is None or adverse_events.empty or "event_domain" not in adverse_events:
+        return effects, unusable
+    designs = dict(zip(studies["study_id"], studies["design"]))
+    rows = adverse_events[adverse_events["study_id"].isin(list(study_ids)) & (adverse_events["event_domain"] == domain)]
+    for study_id, group in rows.groupby("study_id", sort=True):
+        chosen = None
+        for _, r in group.sort_values("ae_id").iterrows():
+            counts = [_int(r, c) for c in ("ldn_events", "ldn_n", "comparator_events", "comparator_n")]
+            if None in counts:
+                continue
+            if designs.get(study_id) == "crossover_rct":
+                unusable.append((study_id, "paired (cross-over) event counts are not pooled as parallel arms"))
+                chosen = False
+                break
+            lrr, se = log_risk_ratio(*counts)
+            chosen = StudyEffect(study_id, r["ae_id"], lrr, se, counts[1], counts[3], "parallel",
+                                 "risk ratio from events per arm", measure="RR", events=(counts[0], counts[2]))
+            break
+        if chosen is None:
+            unusable.append((study_id, "events per arm not reported"))
+        elif chosen:
+            effects.append(chosen)
+    return effects, unusable
+
+
 # --- pooling ----------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -331,6 +380,11 @@ class Pooled:
     participants: int | None = None  # sum over the studies whose analysed numbers are known
     missing_n: tuple[str, ...] = ()  # studies whose analysed numbers no page gave
     effects: tuple[StudyEffect, ...] = field(default=(), repr=False)
+    measure: str = "SMD"  # for "RR", estimate, CI, tau² and prediction interval are on the log scale
+
+    def shown(self, x: float) -> float:
+        """A value on the scale readers see: ratios exponentiated."""
+        return math.exp(x) if self.measure == "RR" else x
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -338,12 +392,23 @@ class Pooled:
 
     def text(self, digits: int = 2) -> str:
         f = f"{{:.{digits}f}}"
-        out = f"SMD {f.format(self.estimate)} (95% CI {f.format(self.ci_low)} to {f.format(self.ci_high)})"
+        g = self.shown
+        out = (f"{self.measure} {f.format(g(self.estimate))} (95% CI {f.format(g(self.ci_low))} to "
+               f"{f.format(g(self.ci_high))})")
         if self.k >= 2 and self.i2 is not None:
             out += f"; I² = {100 * self.i2:.0f}%, tau² = {self.tau2:.3f}"
         if self.pi_low is not None:
-            out += f"; 95% prediction interval {f.format(self.pi_low)} to {f.format(self.pi_high)}"
+            out += f"; 95% prediction interval {f.format(g(self.pi_low))} to {f.format(g(self.pi_high))}"
         return out
+
+    @property
+    def comparator_risk(self) -> float | None:
+        """Risk with the comparator: pooled comparator events over comparator participants (risk ratios only)."""
+        if self.measure != "RR":
+            return None
+        events = sum(e.events[1] for e in self.effects if e.events)
+        people = sum(e.n_comparator or 0 for e in self.effects if e.events)
+        return events / people if people else None
 
 
 def pool(effects, *, method_re: str = RE_METHOD) -> Pooled:
@@ -356,6 +421,8 @@ def pool(effects, *, method_re: str = RE_METHOD) -> Pooled:
     effects = tuple(effects)
     if not effects:
         raise ValueError("nothing to pool")
+    if len({e.measure for e in effects}) > 1:
+        raise ValueError("one measure per pooled estimate")
     known = [e.participants for e in effects if e.participants is not None]
     participants = int(sum(known)) if known else None
     missing_n = tuple(e.study_id for e in effects if e.participants is None)
@@ -364,7 +431,7 @@ def pool(effects, *, method_re: str = RE_METHOD) -> Pooled:
         e = effects[0]
         low, high = e.ci
         return Pooled(e.estimate, low, high, 1, e.se, method="single study", study_ids=ids,
-                      participants=participants, missing_n=missing_n, effects=effects)
+                      participants=participants, missing_n=missing_n, effects=effects, measure=e.measure)
     from statsmodels.stats.meta_analysis import combine_effects
 
     y = np.array([e.estimate for e in effects], dtype=float)
@@ -388,7 +455,8 @@ def pool(effects, *, method_re: str = RE_METHOD) -> Pooled:
         pi_low, pi_high = mu - half, mu + half
     label = {"dl": RE_METHOD_LABEL, "pm": "random effects (Paule-Mandel)"}[method_re]
     return Pooled(mu, low, high, k, se, tau2=tau2, i2=i2, q=q, pi_low=pi_low, pi_high=pi_high, method=label,
-                  study_ids=ids, participants=participants, missing_n=missing_n, effects=effects)
+                  study_ids=ids, participants=participants, missing_n=missing_n, effects=effects,
+                  measure=effects[0].measure)
 
 
 # --- a comparison as the book uses it ---------------------------------------------------------------------------
@@ -426,13 +494,19 @@ def randomised_study_ids(studies: pd.DataFrame, condition: str, coding: pd.DataF
 
 
 def synthesise(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, domain: str,
-               coding: pd.DataFrame | None = None) -> Synthesis:
+               coding: pd.DataFrame | None = None, adverse_events: pd.DataFrame | None = None) -> Synthesis:
     """Pool every randomised placebo comparison of a condition on one outcome domain.
 
-    Sensitivity analyses: the second within-person correlation for cross-over trials, Paule-Mandel tau², and
-    leaving out effects that rest on an unstated effect-size metric.
+    Continuous domains come from outcomes.csv as SMDs; withdrawals and adverse events from adverse_events.csv as
+    risk ratios. Sensitivity analyses: the second within-person correlation for cross-over trials, Paule-Mandel
+    tau², and leaving out effects that rest on an unstated effect-size metric.
     """
     ids = randomised_study_ids(studies, condition, coding)
+    if domain in DICHOTOMOUS_DOMAINS:
+        effects, unusable = event_effects(adverse_events, studies, ids, domain)
+        main = pool(effects) if effects else None
+        sensitivity = {"Paule-Mandel tau²": pool(effects, method_re="pm")} if len(effects) >= 2 else {}
+        return Synthesis(condition, domain, main, sensitivity, tuple(unusable))
     effects, unusable = study_effects(outcomes, ids, domain, ASSUMED_CORRELATION)
     main = pool(effects) if effects else None
     sensitivity: dict[str, Pooled | None] = {}

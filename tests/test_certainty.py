@@ -75,7 +75,7 @@ def test_ci_crossing_the_threshold_is_serious_imprecision():
     assert est.ci_low < -0.2 < est.ci_high < 0.2
     rating = ce.rate("pain", [study("A2020", n=1200)], est)
     assert rating.judgements["imprecision"].level == "serious"
-    assert "crosses the threshold" in rating.judgements["imprecision"].footnote
+    assert "crosses a threshold" in rating.judgements["imprecision"].footnote
 
 
 def test_ci_spanning_benefit_and_harm_is_very_serious_imprecision():
@@ -200,3 +200,16 @@ def test_summary_of_findings_rows_are_plain_data_with_every_field():
     # every row is built from plain Python values
     for row in rows:
         assert all(isinstance(row[k], (str, list, tuple)) for k in sof.KEYS)
+
+
+def test_risk_ratio_thresholds():
+    import math
+
+    t = ce.THRESHOLDS["withdrawal_adverse_events"]
+    assert t.measure == "RR" and t.shown(t.low) == pytest.approx(0.75) and t.shown(t.high) == pytest.approx(1.25)
+    wide = sy.pool([sy.StudyEffect("A2020", "A-x", math.log(1.36), 0.74, 49, 50, "parallel", "t", measure="RR",
+                                   events=(4, 3))])
+    j = ce.judge_imprecision(wide, t, 99)
+    assert j.level == "very_serious" and "RR 0.75 and 1.25" in j.footnote
+    assert ce.statement("low", "withdrawal_adverse_events", wide, t) == (
+        "LDN may increase withdrawals because of adverse events compared with placebo.")

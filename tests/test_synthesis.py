@@ -245,3 +245,30 @@ def test_paired_mean_difference_with_p_value():
     assert e.estimate == pytest.approx(-0.2711, abs=0.0005)
     assert e.se == pytest.approx(0.1315, abs=0.0005)
     assert e.participants == 60
+
+
+def test_log_risk_ratio_by_hand_and_against_statsmodels():
+    # Bruun 2024 withdrawals for side effects, 4 of 49 on LDN and 3 of 50 on placebo, worked by hand:
+    # RR = (4/49) / (3/50) = 1.3605, ln RR = 0.3079; SE = sqrt(1/4 - 1/49 + 1/3 - 1/50) = sqrt(0.542925) = 0.7368;
+    # 95% CI exp(0.3079 -/+ 1.96 x 0.7368) = 0.32 to 5.77.
+    lrr, se = sy.log_risk_ratio(4, 49, 3, 50)
+    assert math.exp(lrr) == pytest.approx(1.3605, abs=1e-4)
+    assert se == pytest.approx(0.7368, abs=1e-4)
+    from statsmodels.stats.meta_analysis import effectsize_2proportions
+
+    sm_lrr, sm_var = effectsize_2proportions(4, 49, 3, 50, statistic="risk-ratio")
+    assert (lrr, se**2) == pytest.approx((float(sm_lrr), float(sm_var)))
+    res = sy.pool([sy.StudyEffect("B", "B-x", lrr, se, 49, 50, "parallel", "t", measure="RR", events=(4, 3))])
+    assert (res.shown(res.ci_low), res.shown(res.ci_high)) == pytest.approx((0.32, 5.77), abs=0.01)
+    assert res.comparator_risk == pytest.approx(0.06)
+
+
+def test_zero_cell_gets_a_continuity_correction():
+    lrr, se = sy.log_risk_ratio(0, 20, 1, 20)
+    # 0.5 added to each cell: (0.5/21) / (1.5/21) = 1/3
+    assert math.exp(lrr) == pytest.approx(1 / 3)
+
+
+def test_measures_are_never_pooled_together():
+    with pytest.raises(ValueError):
+        sy.pool([effect("A", 0.1, 0.2), sy.StudyEffect("B", "B-x", 0.1, 0.2, 9, 9, "parallel", "t", measure="RR")])
