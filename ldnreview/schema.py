@@ -41,6 +41,25 @@ EXCLUSION_REASONS = ("not_human", "not_low_dose", "out_of_scope", "duplicate_or_
 LABEL_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CLINICAL_DESIGNS = ("rct", "crossover_rct", "nonrandomised_trial", "open_label", "cohort", "register", "case_series", "case_report")
 DIRECTIONS = ("benefit", "no_difference", "mixed", "harm", "not_applicable")
+# What an outcome measures, so results are pooled and rated per outcome, never per condition.
+OUTCOME_DOMAINS = (
+    "pain",
+    "fatigue",
+    "disease_activity",
+    "quality_of_life",
+    "depression",
+    "function",
+    "withdrawal_adverse_events",
+    "adverse_events",
+    "biomarker",
+    "other",
+)
+AE_DOMAINS = ("withdrawal_adverse_events", "adverse_events")
+VALUE_KINDS = ("final", "change")
+# parallel: LDN arm vs comparator arm; paired: the same people on LDN and on the comparator (crossover),
+# analysed within person; single_arm: a within-group change with no comparison arm.
+ANALYSES = ("parallel", "paired", "single_arm")
+YES_NO = ("yes", "no")
 VERDICTS = ("supported", "partly_supported", "misattributed", "contradicted", "not_found")
 CLAIM_TIERS = ("trial", "observational", "case_report", "mechanism", "practice_guidance")
 MECHANISM_TIERS = ("human", "animal", "in_vitro", "hypothesis")
@@ -213,6 +232,22 @@ OUTCOMES = Table(
         C("p_value", "number", "p value as reported (upper bound when reported as p<x).", minimum=0, maximum=1),
         C("n_ldn", "integer", "Participants in the LDN arm.", minimum=1),
         C("n_comparator", "integer", "Participants in the comparator arm.", minimum=1),
+        C("outcome_domain", "string", "What the outcome measures, for pooling and rating per outcome "
+          "(withdrawal_adverse_events = stopped because of adverse events).", allowed=OUTCOME_DOMAINS),
+        C("is_primary", "string", "Whether the page names this as the trial's primary outcome (empty: not stated).",
+          allowed=YES_NO),
+        C("value_kind", "string", "Whether the arm values are final scores or changes from baseline.", allowed=VALUE_KINDS),
+        C("lower_is_better", "string", "Whether a lower number is the better result, for the values and effect as stored "
+          "in this row (a 'reduction' or 'improvement' stored as a positive number is lower_is_better = no).",
+          allowed=YES_NO),
+        C("ldn_mean", "number", "Mean in the LDN arm (or period), in the row's scale and value_kind."),
+        C("ldn_sd", "number", "Standard deviation of ldn_mean across participants (not a standard error).", minimum=0),
+        C("comparator_mean", "number", "Mean in the comparator arm (or period)."),
+        C("comparator_sd", "number", "Standard deviation of comparator_mean across participants.", minimum=0),
+        C("se", "number", "Standard error of the effect, when the page reports it (conversions from a CI or "
+          "p value are done in ldnreview/synthesis.py, not typed here).", minimum=0),
+        C("analysis", "string", "parallel (LDN arm vs comparator arm), paired (the same people on LDN and on the "
+          "comparator, e.g. a crossover) or single_arm (change within one group, no comparison).", allowed=ANALYSES),
         C("direction", "string", "Direction of this result.", required=True, allowed=DIRECTIONS),
         C("note", "string", "Anything needed to read the numbers."),
         C("source_url", "string", "Page where the numbers were seen.", required=True),
@@ -232,6 +267,8 @@ ADVERSE_EVENTS = Table(
         C("ae_id", "string", "study_id plus a short event name.", required=True, unique=True),
         C("study_id", "string", "Study (studies.csv).", required=True, references=("studies", "study_id")),
         C("event", "string", "Adverse event as reported.", required=True),
+        C("event_domain", "string", "For pooling and rating per outcome: withdrawal_adverse_events (stopped because of "
+          "adverse events) or adverse_events (any other harm counted).", allowed=AE_DOMAINS),
         C("ldn_events", "integer", "Participants with the event on LDN.", minimum=0),
         C("ldn_n", "integer", "Participants exposed to LDN.", minimum=1),
         C("comparator_events", "integer", "Participants with the event on the comparator.", minimum=0),
