@@ -147,7 +147,11 @@ def stale_output_problems(current: str) -> list[str]:
     figure that is not in figures/. Both are mended by re-executing (`make execute`)."""
     problems = []
     for path in notebooks():
-        nb = nbformat.read(path, as_version=4)
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # a damaged file is a problem to report, not a traceback
+            problems.append(f"{paths.display(path)}: not a readable notebook ({type(exc).__name__}); run `make execute`")
+            continue
         texts = [o.get("text", "") if o.get("output_type") == "stream" else o.get("data", {}).get("text/markdown", "")
                  for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
         stored = {m for t in texts for m in _FINGERPRINT.findall(t)}
