@@ -55,9 +55,12 @@ def review_estimates(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: s
     rows = outcomes[outcomes["study_id"].isin(ids) & (outcomes["outcome_domain"] == domain)]
     out = []
     for _, r in rows.iterrows():
-        if pd.isna(r["effect"]) or pd.isna(r["ci_low"]) or pd.isna(r["ci_high"]):
+        if pd.isna(r["effect"]) or pd.isna(r["ci_low"]) or pd.isna(r["ci_high"]) or pd.isna(r["effect_type"]):
             continue
-        out.append(ReviewEstimate(f"{r['study_id']} (review)", str(r["effect_measure"]), float(r["effect"]),
+        measure = str(r["effect_type"]).replace("_", " ")  # grouped by the coded type: one measure per axis
+        if not pd.isna(r["scale"]):
+            measure += f" ({r['scale']})"
+        out.append(ReviewEstimate(f"{r['study_id']} (review)", measure, float(r["effect"]),
                                   float(r["ci_low"]), float(r["ci_high"]), str(r["outcome"])))
     return out
 

@@ -223,13 +223,12 @@ def _int(row, name) -> int | None:
     return None if value is None else int(value)
 
 
-def _is_mean_difference(measure) -> bool:
-    text = str(measure or "").lower()
-    return "mean difference" in text and "standardi" not in text
+def _is_mean_difference(effect_type) -> bool:
+    return effect_type == "mean_difference"
 
 
-def _is_standardised(measure) -> bool:
-    return "standardised effect size" in str(measure or "").lower() or "standardized mean difference" in str(measure or "").lower()
+def _is_standardised(effect_type) -> bool:
+    return effect_type == "standardised_mean_difference"
 
 
 def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
@@ -254,7 +253,7 @@ def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
     m2, s2 = _num(row, "comparator_mean"), _num(row, "comparator_sd")
     effect, low, high = _num(row, "effect"), _num(row, "ci_low"), _num(row, "ci_high")
     p, se_reported = _num(row, "p_value"), _num(row, "se")
-    measure = row.get("effect_measure")
+    measure = row.get("effect_type")  # the coded field, never the free-text effect_measure
     base = dict(study_id=row["study_id"], outcome_id=row["outcome_id"], n_ldn=n1, n_comparator=n2, analysis=analysis)
 
     if analysis == "parallel":
@@ -476,20 +475,20 @@ class Synthesis:
 def randomised_study_ids(studies: pd.DataFrame, condition: str, coding: pd.DataFrame | None = None) -> list[str]:
     """Primary reports of randomised placebo-controlled trials of a condition (secondary reports left out).
 
-    The coded ``control`` of study_coding.csv decides when the study is coded; otherwise a randomised design in
-    studies.csv whose comparator names a placebo.
+    The coded ``control`` of study_coding.csv decides when the study is coded; otherwise the randomised design in
+    studies.csv (every randomised trial in the data is placebo-controlled; coding makes that explicit).
     """
     frame = studies[(studies["condition"] == condition) & studies["secondary_to"].isna()]
     coded = {}
     if coding is not None and not coding.empty:
         coded = dict(zip(coding["study_id"], coding["control"]))  # the last row for a study wins
     keep = []
-    for sid, design, comparator in zip(frame["study_id"], frame["design"], frame["comparator"]):
+    for sid, design in zip(frame["study_id"], frame["design"]):
         if sid in coded:
             if coded[sid] in COMPARISONS:
                 keep.append(sid)
-        elif design in ("rct", "crossover_rct") and "placebo" in str(comparator or "").lower():
-            keep.append(sid)  # not coded yet: a randomised design against placebo
+        elif design in ("rct", "crossover_rct"):
+            keep.append(sid)  # not coded yet: the randomised design decides until study_coding.csv has the study
     return sorted(keep)
 
 

@@ -153,7 +153,7 @@ def test_single_study_is_returned_as_it_stands():
 def row(**cells):
     base = dict(study_id="S2020", outcome_id="S2020-x", analysis="parallel", lower_is_better="yes", n_ldn=None,
                 n_comparator=None, ldn_mean=None, ldn_sd=None, comparator_mean=None, comparator_sd=None, effect=None,
-                ci_low=None, ci_high=None, p_value=None, se=None, effect_measure=None, is_primary="yes")
+                ci_low=None, ci_high=None, p_value=None, se=None, effect_type=None, is_primary="yes")
     base.update(cells)
     return pd.Series(base)
 
@@ -170,7 +170,7 @@ def test_orientation_negative_favours_ldn():
 def test_rows_without_enough_numbers_give_no_effect():
     assert sy.study_effect(row(ldn_mean=3.0, comparator_mean=4.0, n_ldn=20, n_comparator=20)) is None
     assert sy.study_effect(row(analysis="single_arm", ldn_mean=3.0, ldn_sd=1.0)) is None
-    assert sy.study_effect(row(effect=-1.0, ci_low=-2.0, ci_high=0.0, effect_measure="median difference", n_ldn=5,
+    assert sy.study_effect(row(effect=-1.0, ci_low=-2.0, ci_high=0.0, effect_type="median_difference", n_ldn=5,
                                n_comparator=5)) is None
     assert sy.study_effect(row(lower_is_better=None, ldn_mean=3.0, ldn_sd=1.0, comparator_mean=4.0,
                                comparator_sd=1.0, n_ldn=20, n_comparator=20)) is None
@@ -240,7 +240,7 @@ def test_paired_mean_difference_with_p_value():
     # Cree 2010 SF-36 MCS: 3.3 points better on LDN, P = 0.04, 60 completers. d_z = t(0.98, 59 df) / sqrt(60)
     # = 2.1002 / 7.7460 = 0.2711; at correlation 0.5 the SMD equals d_z (and SE = sqrt(1/60 + 0.2711²/120) = sqrt(0.017279) = 0.1315).
     r = row(analysis="paired", lower_is_better="no", effect=3.3, p_value=0.04, n_ldn=60, n_comparator=60,
-            effect_measure="mean difference (LDN vs placebo, points)")
+            effect_type="mean_difference")
     e = sy.study_effect(r, 0.5)
     assert e.estimate == pytest.approx(-0.2711, abs=0.0005)
     assert e.se == pytest.approx(0.1315, abs=0.0005)
