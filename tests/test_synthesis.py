@@ -272,3 +272,15 @@ def test_zero_cell_gets_a_continuity_correction():
 def test_measures_are_never_pooled_together():
     with pytest.raises(ValueError):
         sy.pool([effect("A", 0.1, 0.2), sy.StudyEffect("B", "B-x", 0.1, 0.2, 9, 9, "parallel", "t", measure="RR")])
+
+
+def test_forest_plot_draws_ratios_on_a_log_axis_around_one():
+    from ldnreview import forest
+
+    lrr, se = sy.log_risk_ratio(4, 49, 3, 50)
+    res = sy.pool([sy.StudyEffect("B", "B-x", lrr, se, 49, 50, "parallel", "t", measure="RR", events=(4, 3))])
+    fig = forest.forest_plot(res, outcome="withdrawals", threshold=(0.75, 1.25))
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert ax.get_xlabel().startswith("Risk ratio")
+    assert any(abs(line.get_xdata()[0] - 1.0) < 1e-12 for line in ax.lines if len(set(line.get_xdata())) == 1)
