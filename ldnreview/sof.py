@@ -139,3 +139,16 @@ def summary_of_findings(condition: str, outcomes: pd.DataFrame, studies: pd.Data
         rating = ce.rate_synthesis(result, studies, coding, rob, unpublished=tuple(unpublished.get(domain, ())))
         rows.append(sof_row(result, rating, outcomes))
     return rows
+
+
+def cross_condition(conditions, outcomes: pd.DataFrame, studies: pd.DataFrame, coding: pd.DataFrame | None = None,
+                    rob: pd.DataFrame | None = None, adverse_events: pd.DataFrame | None = None,
+                    domains=SOF_DOMAINS) -> list[dict]:
+    """The same rows for every condition with randomised placebo-controlled trials, each with a ``condition`` key,
+    for the cross-condition table on the evidence map page."""
+    rows = []
+    for condition in conditions:
+        for row in summary_of_findings(condition, outcomes, studies, coding, rob, domains,
+                                       adverse_events=adverse_events):
+            rows.append({"condition": condition, **row})
+    return rows

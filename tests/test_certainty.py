@@ -213,3 +213,15 @@ def test_risk_ratio_thresholds():
     assert j.level == "very_serious" and "RR 0.75 and 1.25" in j.footnote
     assert ce.statement("low", "withdrawal_adverse_events", wide, t) == (
         "LDN may increase withdrawals because of adverse events compared with placebo.")
+
+
+def test_cross_condition_rows_carry_their_condition():
+    from ldnreview import load, sof
+
+    data = load()
+    rows = sof.cross_condition(sorted(data.conditions["condition"]), data.outcomes, data.studies,
+                               adverse_events=data.adverse_events)
+    conditions = {r["condition"] for r in rows}
+    assert {"fibromyalgia", "depression"} <= conditions
+    assert all(r["certainty"] in ("high", "moderate", "low", "very low") for r in rows)
+    assert not any("reported benefit" in r["statement"] for r in rows)  # no vote counts anywhere
