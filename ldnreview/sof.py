@@ -95,6 +95,8 @@ def sof_row(result: sy.Synthesis, rating: ce.CertaintyRating, outcomes: pd.DataF
         derived = sorted({a for e in main.effects for a in e.assumptions})
         if derived:
             comments.append("Assumptions: " + "; ".join(derived) + ".")
+    if result.note:
+        comments.append(result.note)
     for sid, why in result.not_pooled:
         comments.append(f"{sid} measured this outcome but is not in the estimate: {why}.")
     footnotes = rating.footnotes + [f"Rating up: {rating.rating_up}"]

@@ -190,6 +190,7 @@ class StudyEffect:
     assumptions: tuple[str, ...] = ()
     measure: str = "SMD"  # "SMD", or "RR" (estimate and se then on the natural-log scale)
     events: tuple[int, int] | None = None  # (LDN events, comparator events) for a risk ratio
+    value_kind: str | None = None  # "final" or "change" when the row says so
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -254,7 +255,9 @@ def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
     effect, low, high = _num(row, "effect"), _num(row, "ci_low"), _num(row, "ci_high")
     p, se_reported = _num(row, "p_value"), _num(row, "se")
     measure = row.get("effect_type")  # the coded field, never the free-text effect_measure
-    base = dict(study_id=row["study_id"], outcome_id=row["outcome_id"], n_ldn=n1, n_comparator=n2, analysis=analysis)
+    kind = row.get("value_kind")
+    base = dict(study_id=row["study_id"], outcome_id=row["outcome_id"], n_ldn=n1, n_comparator=n2, analysis=analysis,
+                value_kind=kind if kind in ("final", "change") else None)
 
     if analysis == "parallel":
         if None not in (m1, s1, m2, s2, n1, n2) and s1 > 0 and s2 > 0:
@@ -518,4 +521,18 @@ def synthesise(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, do
         plain = [e for e in effects if not any("metric not stated" in a for a in e.assumptions)]
         if 0 < len(plain) < len(effects):
             sensitivity["without effect sizes of unstated metric"] = pool(plain)
-    return Synthesis(condition, domain, main, sensitivity, tuple(unusable))
+    note = ""
+    kinds = {e.value_kind for e in effects}
+    if {"final", "change"} <= kinds:
+        # Handbook chapter 10 (section 10.5.2): SMDs of change scores and of final values are not comparable.
+        note = "Combines SMDs of final values with SMDs of changes from baseline, which the Handbook advises against."
+        for kind in ("change", "final"):
+            subset = [e for e in effects if e.value_kind == kind]
+            if subset:
+                sensitivity[f"{kind} scores only"] = pool(subset)
+    elif None in kinds and len(kinds) > 1 and len(effects) > 1:
+        unknown = ", ".join(e.study_id for e in effects if e.value_kind is None)
+        known = " and ".join(sorted(k for k in kinds if k))
+        note = (f"Whether {unknown} reported final values or changes is not stated; the others report {known} "
+                "values.")
+    return Synthesis(condition, domain, main, sensitivity, tuple(unusable), note)

@@ -284,3 +284,18 @@ def test_forest_plot_draws_ratios_on_a_log_axis_around_one():
     assert ax.get_xscale() == "log"
     assert ax.get_xlabel().startswith("Risk ratio")
     assert any(abs(line.get_xdata()[0] - 1.0) < 1e-12 for line in ax.lines if len(set(line.get_xdata())) == 1)
+
+
+def test_final_and_change_scores_are_flagged_and_split():
+    outcomes = pd.DataFrame([
+        dict(row(study_id="A2020", outcome_id="A2020-p", value_kind="final", ldn_mean=3.0, ldn_sd=1.0,
+                 comparator_mean=4.0, comparator_sd=1.0, n_ldn=20, n_comparator=20)),
+        dict(row(study_id="B2021", outcome_id="B2021-p", value_kind="change", ldn_mean=-2.0, ldn_sd=1.0,
+                 comparator_mean=-1.5, comparator_sd=1.0, n_ldn=30, n_comparator=30)),
+    ])
+    outcomes["outcome_domain"] = "pain"
+    studies = pd.DataFrame({"study_id": ["A2020", "B2021"], "condition": ["x", "x"], "design": ["rct", "rct"],
+                            "secondary_to": [None, None]})
+    result = sy.synthesise(outcomes, studies, "x", "pain")
+    assert "advises against" in result.note
+    assert {"change scores only", "final scores only"} <= set(result.sensitivity)
