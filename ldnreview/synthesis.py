@@ -524,8 +524,10 @@ def synthesise(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, do
     note = ""
     kinds = {e.value_kind for e in effects}
     if {"final", "change"} <= kinds:
-        # Handbook chapter 10 (section 10.5.2): SMDs of change scores and of final values are not comparable.
-        note = "Combines SMDs of final values with SMDs of changes from baseline, which the Handbook advises against."
+        # An SMD of change scores is standardised by the SD of changes, an SMD of final values by the SD of final
+        # values; the two are not on the same scale, so each kind is also pooled alone.
+        note = ("Combines SMDs of final values with SMDs of changes from baseline, which are standardised by different "
+                "SDs; each kind is also pooled alone.")
         for kind in ("change", "final"):
             subset = [e for e in effects if e.value_kind == kind]
             if subset:

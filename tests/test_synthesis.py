@@ -297,5 +297,5 @@ def test_final_and_change_scores_are_flagged_and_split():
     studies = pd.DataFrame({"study_id": ["A2020", "B2021"], "condition": ["x", "x"], "design": ["rct", "rct"],
                             "secondary_to": [None, None]})
     result = sy.synthesise(outcomes, studies, "x", "pain")
-    assert "advises against" in result.note
+    assert "standardised by different SDs" in result.note
     assert {"change scores only", "final scores only"} <= set(result.sensitivity)
