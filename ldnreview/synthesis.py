@@ -7,18 +7,21 @@ Sign convention: every standardised effect returned here is oriented so that a *
 Formula sources (pages looked at; the methods page cites the same addresses):
 
 * Cochrane Handbook for Systematic Reviews of Interventions v6.4, chapter 6 (choosing effect measures and
-  computing estimates of effect): section 6.3.1 (SE from a confidence interval or a P value for a difference
-  measure), 6.5.1.2 (standardised mean difference, Hedges' adjusted g), 6.5.2.2-6.5.2.3 (SD from an SE or a CI).
-  :data:`HANDBOOK_CH6`.
-* The same rules and the worked example used in the tests (P = 0.008, groups of 25 and 22, t = 2.78 on 45
-  degrees of freedom, MD 3.8, SE 1.37) in the text of Handbook 5.1 section 7.7.3.3 as reproduced on
-  :data:`HANDBOOK51_7733_COPY`.
+  computing estimates of effect), :data:`HANDBOOK_CH6`: SE from a confidence interval or a P value for a
+  difference, SD from an SE, the standardised mean difference (Hedges' adjusted g) and its SE. Section numbers in
+  the docstrings below are those of that chapter as we know them; only the chapter's opening was read on the page.
+* The SE-from-P rule and its worked example used in the tests (P = 0.008, groups of 25 and 22, t = 2.78 on 45
+  degrees of freedom, MD 3.8, SE 1.37), and the SD-from-SE rule for a difference, in the text of Handbook 5.1
+  section 7.7.3.3 as reproduced on :data:`HANDBOOK51_7733_COPY`.
 * Cross-over trials: Handbook 5.1 section 16.4.6 and its worked example 16.4.6.4 (n = 10, means 7.0 and 6.5,
   SDs 2.38 and 2.21, imputed correlation 0.68: SE(MD) 0.583, SMD 0.218, SE(SMD) 0.256), :data:`HANDBOOK51_16464`;
-  the current chapter 23 (section 23.2) keeps the approach, :data:`HANDBOOK_CH23`.
-* Pooling: DerSimonian-Laird random effects via :func:`statsmodels.stats.meta_analysis.combine_effects`;
-  prediction interval mu +/- t(k-2) * sqrt(tau^2 + SE(mu)^2) (Higgins, Thompson and Spiegelhalter 2009, as given in
-  Handbook chapter 10, section 10.10.4.3).
+  the current chapter 23 keeps the approach, :data:`HANDBOOK_CH23`.
+* Checked against statsmodels rather than a page: Hedges' g (``effectsize_smd``) and the log risk ratio and its
+  variance (``effectsize_2proportions``).
+* Pooling: DerSimonian-Laird (or Paule-Mandel) tau² from :func:`statsmodels.stats.meta_analysis.combine_effects`,
+  bounded at zero; the random-effects mean, SE, CI, I² and the prediction interval
+  mu +/- t(k-2) sqrt(tau² + SE(mu)²) (Higgins, Thompson and Spiegelhalter 2009) are computed here and tested
+  against examples worked by hand.
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ HANDBOOK51_16464 = "http://handbook-5-1.cochrane.org/chapter_16/16_4_6_4_example
 HANDBOOK_CH23 = "https://training.cochrane.org/de/handbook/current/chapter-23"
 FORMULA_SOURCES = (HANDBOOK_CH6, HANDBOOK51_7733_COPY, HANDBOOK51_16464, HANDBOOK_CH23)
 
-# Within-person correlation assumed for a cross-over trial that reports no paired SD (Handbook 16.4.6.3: impute
-# a correlation and show that another value does not change the answer).
+# Within-person correlation assumed for a cross-over trial that reports no paired SD; the Handbook's worked example
+# (16.4.6.4) asks for other values as a sensitivity analysis, hence the second value.
 ASSUMED_CORRELATION = 0.5
 SENSITIVITY_CORRELATION = 0.8
 RE_METHOD = "dl"  # DerSimonian-Laird
@@ -164,7 +167,7 @@ def log_risk_ratio(events1: int, n1: int, events2: int, n2: int) -> tuple[float,
 
     The usual large-sample formula, as implemented by
     :func:`statsmodels.stats.meta_analysis.effectsize_2proportions` (``statistic="rr"``), against which it is
-    tested. A zero cell adds 0.5 to every cell of that study (Handbook chapter 10's default continuity correction).
+    tested. A zero cell adds 0.5 to every cell of that study (the usual continuity correction).
     Source: :data:`HANDBOOK_CH6` (ratio measures are analysed on the log scale).
     """
     a, c = float(events1), float(events2)

@@ -72,8 +72,8 @@ def test_hedges_g_by_hand_and_against_statsmodels():
     assert se == pytest.approx(0.6125, abs=0.0005)
     from statsmodels.stats.meta_analysis import effectsize_smd
 
-    sm_g, _ = effectsize_smd(11.7, 7.7, 6, 17.8, 5.9, 6)
-    assert g == pytest.approx(float(sm_g), abs=0.01)  # statsmodels uses the exact gamma-function correction
+    sm_g, sm_var = effectsize_smd(11.7, 7.7, 6, 17.8, 5.9, 6)
+    assert (g, se**2) == pytest.approx((float(sm_g), float(sm_var)), rel=1e-6)
 
 
 def test_smd_from_md_and_ci():
