@@ -249,10 +249,7 @@ def study_inputs(study_ids, studies: pd.DataFrame, coding: pd.DataFrame | None =
 
 
 def _control_from_design(study) -> str | None:
-    """Fallback when a study has no coded control: randomised designs only (everything else needs coding)."""
-    if study["design"] in RANDOMISED_DESIGNS:
-        comparator = str(study.get("comparator") or "").lower()
-        return "randomised_placebo" if "placebo" in comparator else "randomised_active"
+    """No coded control yet: leave it empty, and :func:`_kind` decides from the design alone."""
     return None
 
 

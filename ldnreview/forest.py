@@ -9,12 +9,14 @@ a separate panel below, one panel per measure, each with its own axis label.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
+from matplotlib.ticker import NullFormatter
 
 from .synthesis import Pooled
 
@@ -55,9 +57,12 @@ def review_estimates(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: s
     rows = outcomes[outcomes["study_id"].isin(ids) & (outcomes["outcome_domain"] == domain)]
     out = []
     for _, r in rows.iterrows():
-        if pd.isna(r["effect"]) or pd.isna(r["ci_low"]) or pd.isna(r["ci_high"]):
+        if pd.isna(r["effect"]) or pd.isna(r["ci_low"]) or pd.isna(r["ci_high"]) or pd.isna(r["effect_type"]):
             continue
-        out.append(ReviewEstimate(f"{r['study_id']} (review)", str(r["effect_measure"]), float(r["effect"]),
+        measure = str(r["effect_type"]).replace("_", " ")  # grouped by the coded type: one measure per axis
+        if not pd.isna(r["scale"]):
+            measure += f" ({r['scale']})"
+        out.append(ReviewEstimate(f"{r['study_id']} (review)", measure, float(r["effect"]),
                                   float(r["ci_low"]), float(r["ci_high"]), str(r["outcome"])))
     return out
 
@@ -74,17 +79,27 @@ def _favours(ax, left: str, right: str) -> None:
                 ha="right", va="top", fontsize=8.5)
 
 
+MEASURE_LABELS = {"SMD": "Standardised mean difference (Hedges' g)", "RR": "Risk ratio (log scale)"}
+
+
 def forest_plot(pooled: Pooled, *, outcome: str, labels: dict[str, str] | None = None,
-                comparator: str = "placebo", threshold: float | None = None,
-                reviews: list[ReviewEstimate] | tuple = (), measure: str = "Standardised mean difference (Hedges' g)",
+                comparator: str = "placebo", threshold: float | tuple[float, float] | None = None,
+                reviews: list[ReviewEstimate] | tuple = (), measure: str | None = None,
                 title: str | None = None) -> Figure:
     """Forest plot of the studies in ``pooled`` and their random-effects diamond.
 
-    Effects are SMDs oriented so that negative favours LDN (see :mod:`ldnreview.synthesis`). ``threshold`` draws
-    the minimal important difference either side of no effect. ``reviews`` are shown in their own panel(s), one
-    per measure, below the trials and never on the trials' axis.
+    Effects are SMDs oriented so that negative favours LDN, or risk ratios (drawn on a log axis, below 1 favours
+    LDN); see :mod:`ldnreview.synthesis`. ``threshold`` draws the smallest important effects, as one SMD (drawn
+    either side of no effect) or as a (low, high) pair on the scale shown, e.g. (0.75, 1.25) for a risk ratio.
+    ``reviews`` are shown in their own panel(s), one per measure, below the trials and never on the trials' axis.
     """
     labels = labels or {}
+    measure = measure or MEASURE_LABELS.get(pooled.measure, pooled.measure)
+    g = pooled.shown
+    ratio = pooled.measure == "RR"
+    null = 1.0 if ratio else 0.0
+    if threshold is not None and not isinstance(threshold, tuple):
+        threshold = (-float(threshold), float(threshold))
     effects = list(pooled.effects)
     by_measure: dict[str, list[ReviewEstimate]] = {}
     for r in reviews:
@@ -99,38 +114,49 @@ def forest_plot(pooled: Pooled, *, outcome: str, labels: dict[str, str] | None =
         y = len(effects) + (1.5 if pooled.k >= 2 else 0)
         ticks, names, right = [], [], []
         for e in effects:
-            low, high = e.ci
+            low, high = (g(x) for x in e.ci)
+            est = g(e.estimate)
             ax.plot([low, high], [y, y], color=BLACK, lw=1.2, solid_capstyle="butt")
             size = 4 + 10 * (weights.get(e.study_id, 0) ** 0.5)
-            ax.plot([e.estimate], [y], marker="s", ms=size, color=BLUE, mec=BLUE, ls="none")
+            ax.plot([est], [y], marker="s", ms=size, color=BLUE, mec=BLUE, ls="none")
             ticks.append(y)
             names.append(labels.get(e.study_id, e.study_id))
             w = f"  {100 * weights[e.study_id]:.0f}%" if pooled.k >= 2 else ""
-            right.append(f"{_fmt(e.estimate)} [{_fmt(low)}, {_fmt(high)}]{w}")
+            right.append(f"{_fmt(est)} [{_fmt(low)}, {_fmt(high)}]{w}")
             y -= 1
         if pooled.k >= 2:
             y -= 0.5
-            diamond = Polygon([(pooled.ci_low, y), (pooled.estimate, y + 0.3), (pooled.ci_high, y),
-                               (pooled.estimate, y - 0.3)], closed=True, facecolor=BLACK, edgecolor=BLACK)
+            p_low, p_est, p_high = g(pooled.ci_low), g(pooled.estimate), g(pooled.ci_high)
+            diamond = Polygon([(p_low, y), (p_est, y + 0.3), (p_high, y), (p_est, y - 0.3)], closed=True,
+                              facecolor=BLACK, edgecolor=BLACK)
             ax.add_patch(diamond)
             if pooled.pi_low is not None:
-                ax.plot([pooled.pi_low, pooled.pi_high], [y - 0.55, y - 0.55], color=GREY, lw=2.0)
+                ax.plot([g(pooled.pi_low), g(pooled.pi_high)], [y - 0.55, y - 0.55], color=GREY, lw=2.0)
             ticks.append(y)
             i2 = f", I² = {100 * (pooled.i2 or 0):.0f}%" if pooled.i2 is not None else ""
             names.append(f"Pooled ({pooled.method.split(' (')[0]}{i2})")
-            pi = (f"\nprediction interval {_fmt(pooled.pi_low)} to {_fmt(pooled.pi_high)}"
+            pi = (f"\nprediction interval {_fmt(g(pooled.pi_low))} to {_fmt(g(pooled.pi_high))}"
                   if pooled.pi_low is not None else "")
-            right.append(f"{_fmt(pooled.estimate)} [{_fmt(pooled.ci_low)}, {_fmt(pooled.ci_high)}]{pi}")
-        ax.axvline(0, color=BLACK, lw=0.8)
+            right.append(f"{_fmt(p_est)} [{_fmt(p_low)}, {_fmt(p_high)}]{pi}")
+        ax.axvline(null, color=BLACK, lw=0.8)
         if threshold:
-            for x in (-threshold, threshold):
+            for x in threshold:
                 ax.axvline(x, color=GREY, lw=0.8, ls="--")
         ax.set_yticks(ticks, names)
         ax.tick_params(axis="y", length=0)
         lows = [e.ci[0] for e in effects] + [pooled.ci_low] + ([pooled.pi_low] if pooled.pi_low is not None else [])
         highs = [e.ci[1] for e in effects] + [pooled.ci_high] + ([pooled.pi_high] if pooled.pi_high is not None else [])
-        span = max(abs(min(lows)), abs(max(highs)), (threshold or 0) * 1.5, 0.5) * 1.1
-        ax.set_xlim(-span, span)
+        if ratio:  # symmetric about 1 on the log axis
+            span = max(abs(min(lows)), abs(max(highs)), 0.5) * 1.1
+            ax.set_xscale("log")
+            ax.set_xlim(math.exp(-span), math.exp(span))
+            marks = [x for x in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20) if math.exp(-span) <= x <= math.exp(span)]
+            ax.set_xticks(marks, [f"{x:g}" for x in marks])
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        else:
+            bound = max(abs(x) for x in threshold) if threshold else 0.0
+            span = max(abs(min(lows)), abs(max(highs)), bound * 1.5, 0.5) * 1.1
+            ax.set_xlim(-span, span)
         ax.set_ylim(min(ticks) - 1.0, max(ticks) + 0.8)
         sec = ax.secondary_yaxis("right")
         sec.set_yticks(ticks, right)

@@ -55,6 +55,15 @@ OUTCOME_DOMAINS = (
     "other",
 )
 AE_DOMAINS = ("withdrawal_adverse_events", "adverse_events")
+# What the number in `effect` is, as a code, so synthesis never reads the free-text effect_measure.
+EFFECT_TYPES = (
+    "mean_difference",
+    "standardised_mean_difference",  # Cohen's d, Hedges' g, or an effect size whose metric the page does not state
+    "median_difference",
+    "risk_ratio",
+    "odds_ratio",
+    "other",
+)
 VALUE_KINDS = ("final", "change")
 # parallel: LDN arm vs comparator arm; paired: the same people on LDN and on the comparator (crossover),
 # analysed within person; single_arm: a within-group change with no comparison arm.
@@ -226,6 +235,8 @@ OUTCOMES = Table(
         C("ldn_value", "number", "Value in the LDN arm (or period)."),
         C("comparator_value", "number", "Value in the comparator arm (or period)."),
         C("effect_measure", "string", "What the effect number is (mean difference, risk ratio, ...)."),
+        C("effect_type", "string", "What the effect number is, as a code (standardised_mean_difference includes an "
+          "effect size whose metric the page does not state).", allowed=EFFECT_TYPES),
         C("effect", "number", "Effect estimate."),
         C("ci_low", "number", "Lower bound of its 95% confidence interval."),
         C("ci_high", "number", "Upper bound of its 95% confidence interval."),

@@ -95,6 +95,8 @@ def sof_row(result: sy.Synthesis, rating: ce.CertaintyRating, outcomes: pd.DataF
         derived = sorted({a for e in main.effects for a in e.assumptions})
         if derived:
             comments.append("Assumptions: " + "; ".join(derived) + ".")
+    if result.note:
+        comments.append(result.note)
     for sid, why in result.not_pooled:
         comments.append(f"{sid} measured this outcome but is not in the estimate: {why}.")
     footnotes = rating.footnotes + [f"Rating up: {rating.rating_up}"]
@@ -138,4 +140,17 @@ def summary_of_findings(condition: str, outcomes: pd.DataFrame, studies: pd.Data
         result = sy.synthesise(outcomes, studies, condition, domain, coding, adverse_events)
         rating = ce.rate_synthesis(result, studies, coding, rob, unpublished=tuple(unpublished.get(domain, ())))
         rows.append(sof_row(result, rating, outcomes))
+    return rows
+
+
+def cross_condition(conditions, outcomes: pd.DataFrame, studies: pd.DataFrame, coding: pd.DataFrame | None = None,
+                    rob: pd.DataFrame | None = None, adverse_events: pd.DataFrame | None = None,
+                    domains=SOF_DOMAINS) -> list[dict]:
+    """The same rows for every condition with randomised placebo-controlled trials, each with a ``condition`` key,
+    for the cross-condition table on the evidence map page."""
+    rows = []
+    for condition in conditions:
+        for row in summary_of_findings(condition, outcomes, studies, coding, rob, domains,
+                                       adverse_events=adverse_events):
+            rows.append({"condition": condition, **row})
     return rows

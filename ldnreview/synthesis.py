@@ -7,18 +7,21 @@ Sign convention: every standardised effect returned here is oriented so that a *
 Formula sources (pages looked at; the methods page cites the same addresses):
 
 * Cochrane Handbook for Systematic Reviews of Interventions v6.4, chapter 6 (choosing effect measures and
-  computing estimates of effect): section 6.3.1 (SE from a confidence interval or a P value for a difference
-  measure), 6.5.1.2 (standardised mean difference, Hedges' adjusted g), 6.5.2.2-6.5.2.3 (SD from an SE or a CI).
-  :data:`HANDBOOK_CH6`.
-* The same rules and the worked example used in the tests (P = 0.008, groups of 25 and 22, t = 2.78 on 45
-  degrees of freedom, MD 3.8, SE 1.37) in the text of Handbook 5.1 section 7.7.3.3 as reproduced on
-  :data:`HANDBOOK51_7733_COPY`.
+  computing estimates of effect), :data:`HANDBOOK_CH6`: SE from a confidence interval or a P value for a
+  difference, SD from an SE, the standardised mean difference (Hedges' adjusted g) and its SE. Section numbers in
+  the docstrings below are those of that chapter as we know them; only the chapter's opening was read on the page.
+* The SE-from-P rule and its worked example used in the tests (P = 0.008, groups of 25 and 22, t = 2.78 on 45
+  degrees of freedom, MD 3.8, SE 1.37), and the SD-from-SE rule for a difference, in the text of Handbook 5.1
+  section 7.7.3.3 as reproduced on :data:`HANDBOOK51_7733_COPY`.
 * Cross-over trials: Handbook 5.1 section 16.4.6 and its worked example 16.4.6.4 (n = 10, means 7.0 and 6.5,
   SDs 2.38 and 2.21, imputed correlation 0.68: SE(MD) 0.583, SMD 0.218, SE(SMD) 0.256), :data:`HANDBOOK51_16464`;
-  the current chapter 23 (section 23.2) keeps the approach, :data:`HANDBOOK_CH23`.
-* Pooling: DerSimonian-Laird random effects via :func:`statsmodels.stats.meta_analysis.combine_effects`;
-  prediction interval mu +/- t(k-2) * sqrt(tau^2 + SE(mu)^2) (Higgins, Thompson and Spiegelhalter 2009, as given in
-  Handbook chapter 10, section 10.10.4.3).
+  the current chapter 23 keeps the approach, :data:`HANDBOOK_CH23`.
+* Checked against statsmodels rather than a page: Hedges' g (``effectsize_smd``) and the log risk ratio and its
+  variance (``effectsize_2proportions``).
+* Pooling: DerSimonian-Laird (or Paule-Mandel) tau² from :func:`statsmodels.stats.meta_analysis.combine_effects`,
+  bounded at zero; the random-effects mean, SE, CI, I² and the prediction interval
+  mu +/- t(k-2) sqrt(tau² + SE(mu)²) (Higgins, Thompson and Spiegelhalter 2009) are computed here and tested
+  against examples worked by hand.
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ HANDBOOK51_16464 = "http://handbook-5-1.cochrane.org/chapter_16/16_4_6_4_example
 HANDBOOK_CH23 = "https://training.cochrane.org/de/handbook/current/chapter-23"
 FORMULA_SOURCES = (HANDBOOK_CH6, HANDBOOK51_7733_COPY, HANDBOOK51_16464, HANDBOOK_CH23)
 
-# Within-person correlation assumed for a cross-over trial that reports no paired SD (Handbook 16.4.6.3: impute
-# a correlation and show that another value does not change the answer).
+# Within-person correlation assumed for a cross-over trial that reports no paired SD; the Handbook's worked example
+# (16.4.6.4) asks for other values as a sensitivity analysis, hence the second value.
 ASSUMED_CORRELATION = 0.5
 SENSITIVITY_CORRELATION = 0.8
 RE_METHOD = "dl"  # DerSimonian-Laird
@@ -164,7 +167,7 @@ def log_risk_ratio(events1: int, n1: int, events2: int, n2: int) -> tuple[float,
 
     The usual large-sample formula, as implemented by
     :func:`statsmodels.stats.meta_analysis.effectsize_2proportions` (``statistic="rr"``), against which it is
-    tested. A zero cell adds 0.5 to every cell of that study (Handbook chapter 10's default continuity correction).
+    tested. A zero cell adds 0.5 to every cell of that study (the usual continuity correction).
     Source: :data:`HANDBOOK_CH6` (ratio measures are analysed on the log scale).
     """
     a, c = float(events1), float(events2)
@@ -190,6 +193,7 @@ class StudyEffect:
     assumptions: tuple[str, ...] = ()
     measure: str = "SMD"  # "SMD", or "RR" (estimate and se then on the natural-log scale)
     events: tuple[int, int] | None = None  # (LDN events, comparator events) for a risk ratio
+    value_kind: str | None = None  # "final" or "change" when the row says so
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -223,13 +227,12 @@ def _int(row, name) -> int | None:
     return None if value is None else int(value)
 
 
-def _is_mean_difference(measure) -> bool:
-    text = str(measure or "").lower()
-    return "mean difference" in text and "standardi" not in text
+def _is_mean_difference(effect_type) -> bool:
+    return effect_type == "mean_difference"
 
 
-def _is_standardised(measure) -> bool:
-    return "standardised effect size" in str(measure or "").lower() or "standardized mean difference" in str(measure or "").lower()
+def _is_standardised(effect_type) -> bool:
+    return effect_type == "standardised_mean_difference"
 
 
 def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
@@ -254,8 +257,10 @@ def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
     m2, s2 = _num(row, "comparator_mean"), _num(row, "comparator_sd")
     effect, low, high = _num(row, "effect"), _num(row, "ci_low"), _num(row, "ci_high")
     p, se_reported = _num(row, "p_value"), _num(row, "se")
-    measure = row.get("effect_measure")
-    base = dict(study_id=row["study_id"], outcome_id=row["outcome_id"], n_ldn=n1, n_comparator=n2, analysis=analysis)
+    measure = row.get("effect_type")  # the coded field, never the free-text effect_measure
+    kind = row.get("value_kind")
+    base = dict(study_id=row["study_id"], outcome_id=row["outcome_id"], n_ldn=n1, n_comparator=n2, analysis=analysis,
+                value_kind=kind if kind in ("final", "change") else None)
 
     if analysis == "parallel":
         if None not in (m1, s1, m2, s2, n1, n2) and s1 > 0 and s2 > 0:
@@ -476,20 +481,20 @@ class Synthesis:
 def randomised_study_ids(studies: pd.DataFrame, condition: str, coding: pd.DataFrame | None = None) -> list[str]:
     """Primary reports of randomised placebo-controlled trials of a condition (secondary reports left out).
 
-    The coded ``control`` of study_coding.csv decides when the study is coded; otherwise a randomised design in
-    studies.csv whose comparator names a placebo.
+    The coded ``control`` of study_coding.csv decides when the study is coded; otherwise the randomised design in
+    studies.csv (every randomised trial in the data is placebo-controlled; coding makes that explicit).
     """
     frame = studies[(studies["condition"] == condition) & studies["secondary_to"].isna()]
     coded = {}
     if coding is not None and not coding.empty:
         coded = dict(zip(coding["study_id"], coding["control"]))  # the last row for a study wins
     keep = []
-    for sid, design, comparator in zip(frame["study_id"], frame["design"], frame["comparator"]):
+    for sid, design in zip(frame["study_id"], frame["design"]):
         if sid in coded:
             if coded[sid] in COMPARISONS:
                 keep.append(sid)
-        elif design in ("rct", "crossover_rct") and "placebo" in str(comparator or "").lower():
-            keep.append(sid)  # not coded yet: a randomised design against placebo
+        elif design in ("rct", "crossover_rct"):
+            keep.append(sid)  # not coded yet: the randomised design decides until study_coding.csv has the study
     return sorted(keep)
 
 
@@ -519,4 +524,20 @@ def synthesise(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, do
         plain = [e for e in effects if not any("metric not stated" in a for a in e.assumptions)]
         if 0 < len(plain) < len(effects):
             sensitivity["without effect sizes of unstated metric"] = pool(plain)
-    return Synthesis(condition, domain, main, sensitivity, tuple(unusable))
+    note = ""
+    kinds = {e.value_kind for e in effects}
+    if {"final", "change"} <= kinds:
+        # An SMD of change scores is standardised by the SD of changes, an SMD of final values by the SD of final
+        # values; the two are not on the same scale, so each kind is also pooled alone.
+        note = ("Combines SMDs of final values with SMDs of changes from baseline, which are standardised by different "
+                "SDs; each kind is also pooled alone.")
+        for kind in ("change", "final"):
+            subset = [e for e in effects if e.value_kind == kind]
+            if subset:
+                sensitivity[f"{kind} scores only"] = pool(subset)
+    elif None in kinds and len(kinds) > 1 and len(effects) > 1:
+        unknown = ", ".join(e.study_id for e in effects if e.value_kind is None)
+        known = " and ".join(sorted(k for k in kinds if k))
+        note = (f"Whether {unknown} reported final values or changes is not stated; the others report {known} "
+                "values.")
+    return Synthesis(condition, domain, main, sensitivity, tuple(unusable), note)

@@ -213,3 +213,28 @@ def test_risk_ratio_thresholds():
     assert j.level == "very_serious" and "RR 0.75 and 1.25" in j.footnote
     assert ce.statement("low", "withdrawal_adverse_events", wide, t) == (
         "LDN may increase withdrawals because of adverse events compared with placebo.")
+
+
+def test_cross_condition_rows_carry_their_condition():
+    from ldnreview import load, sof
+
+    data = load()
+    rows = sof.cross_condition(sorted(data.conditions["condition"]), data.outcomes, data.studies,
+                               adverse_events=data.adverse_events)
+    conditions = {r["condition"] for r in rows}
+    assert {"fibromyalgia", "depression"} <= conditions
+    assert all(r["certainty"] in ("high", "moderate", "low", "very low") for r in rows)
+    assert not any("reported benefit" in r["statement"] for r in rows)  # no vote counts anywhere
+
+
+def test_read_coding_reads_the_contract_files_and_tolerates_their_absence(tmp_path):
+    coding, rob = ce.read_coding(tmp_path)
+    assert coding.empty and rob.empty
+    (tmp_path / "study_coding.csv").write_text(
+        "study_id,design,control,blinding,outcome_kind,population_match,population_note,source_url,note\n"
+        "A2020,rct,randomised_placebo,double,clinical,yes,,http://x,\n", encoding="utf-8")
+    (tmp_path / "risk_of_bias.csv").write_text(
+        "study_id,tool,domain,judgement,support,source_url\nA2020,rob2,overall,high,reason,http://x\n", encoding="utf-8")
+    coding, rob = ce.read_coding(tmp_path)
+    assert coding.loc[0, "control"] == "randomised_placebo" and coding.loc[0, "population_note"] is None
+    assert ce.overall_rob(rob, "A2020") == "high"

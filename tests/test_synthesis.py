@@ -72,8 +72,8 @@ def test_hedges_g_by_hand_and_against_statsmodels():
     assert se == pytest.approx(0.6125, abs=0.0005)
     from statsmodels.stats.meta_analysis import effectsize_smd
 
-    sm_g, _ = effectsize_smd(11.7, 7.7, 6, 17.8, 5.9, 6)
-    assert g == pytest.approx(float(sm_g), abs=0.01)  # statsmodels uses the exact gamma-function correction
+    sm_g, sm_var = effectsize_smd(11.7, 7.7, 6, 17.8, 5.9, 6)
+    assert (g, se**2) == pytest.approx((float(sm_g), float(sm_var)), rel=1e-6)
 
 
 def test_smd_from_md_and_ci():
@@ -153,7 +153,7 @@ def test_single_study_is_returned_as_it_stands():
 def row(**cells):
     base = dict(study_id="S2020", outcome_id="S2020-x", analysis="parallel", lower_is_better="yes", n_ldn=None,
                 n_comparator=None, ldn_mean=None, ldn_sd=None, comparator_mean=None, comparator_sd=None, effect=None,
-                ci_low=None, ci_high=None, p_value=None, se=None, effect_measure=None, is_primary="yes")
+                ci_low=None, ci_high=None, p_value=None, se=None, effect_type=None, is_primary="yes")
     base.update(cells)
     return pd.Series(base)
 
@@ -170,7 +170,7 @@ def test_orientation_negative_favours_ldn():
 def test_rows_without_enough_numbers_give_no_effect():
     assert sy.study_effect(row(ldn_mean=3.0, comparator_mean=4.0, n_ldn=20, n_comparator=20)) is None
     assert sy.study_effect(row(analysis="single_arm", ldn_mean=3.0, ldn_sd=1.0)) is None
-    assert sy.study_effect(row(effect=-1.0, ci_low=-2.0, ci_high=0.0, effect_measure="median difference", n_ldn=5,
+    assert sy.study_effect(row(effect=-1.0, ci_low=-2.0, ci_high=0.0, effect_type="median_difference", n_ldn=5,
                                n_comparator=5)) is None
     assert sy.study_effect(row(lower_is_better=None, ldn_mean=3.0, ldn_sd=1.0, comparator_mean=4.0,
                                comparator_sd=1.0, n_ldn=20, n_comparator=20)) is None
@@ -240,7 +240,7 @@ def test_paired_mean_difference_with_p_value():
     # Cree 2010 SF-36 MCS: 3.3 points better on LDN, P = 0.04, 60 completers. d_z = t(0.98, 59 df) / sqrt(60)
     # = 2.1002 / 7.7460 = 0.2711; at correlation 0.5 the SMD equals d_z (and SE = sqrt(1/60 + 0.2711²/120) = sqrt(0.017279) = 0.1315).
     r = row(analysis="paired", lower_is_better="no", effect=3.3, p_value=0.04, n_ldn=60, n_comparator=60,
-            effect_measure="mean difference (LDN vs placebo, points)")
+            effect_type="mean_difference")
     e = sy.study_effect(r, 0.5)
     assert e.estimate == pytest.approx(-0.2711, abs=0.0005)
     assert e.se == pytest.approx(0.1315, abs=0.0005)
@@ -272,3 +272,30 @@ def test_zero_cell_gets_a_continuity_correction():
 def test_measures_are_never_pooled_together():
     with pytest.raises(ValueError):
         sy.pool([effect("A", 0.1, 0.2), sy.StudyEffect("B", "B-x", 0.1, 0.2, 9, 9, "parallel", "t", measure="RR")])
+
+
+def test_forest_plot_draws_ratios_on_a_log_axis_around_one():
+    from ldnreview import forest
+
+    lrr, se = sy.log_risk_ratio(4, 49, 3, 50)
+    res = sy.pool([sy.StudyEffect("B", "B-x", lrr, se, 49, 50, "parallel", "t", measure="RR", events=(4, 3))])
+    fig = forest.forest_plot(res, outcome="withdrawals", threshold=(0.75, 1.25))
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert ax.get_xlabel().startswith("Risk ratio")
+    assert any(abs(line.get_xdata()[0] - 1.0) < 1e-12 for line in ax.lines if len(set(line.get_xdata())) == 1)
+
+
+def test_final_and_change_scores_are_flagged_and_split():
+    outcomes = pd.DataFrame([
+        dict(row(study_id="A2020", outcome_id="A2020-p", value_kind="final", ldn_mean=3.0, ldn_sd=1.0,
+                 comparator_mean=4.0, comparator_sd=1.0, n_ldn=20, n_comparator=20)),
+        dict(row(study_id="B2021", outcome_id="B2021-p", value_kind="change", ldn_mean=-2.0, ldn_sd=1.0,
+                 comparator_mean=-1.5, comparator_sd=1.0, n_ldn=30, n_comparator=30)),
+    ])
+    outcomes["outcome_domain"] = "pain"
+    studies = pd.DataFrame({"study_id": ["A2020", "B2021"], "condition": ["x", "x"], "design": ["rct", "rct"],
+                            "secondary_to": [None, None]})
+    result = sy.synthesise(outcomes, studies, "x", "pain")
+    assert "standardised by different SDs" in result.note
+    assert {"change scores only", "final scores only"} <= set(result.sensitivity)
