@@ -19,9 +19,13 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # Validate data first: a bad row stops here with file, row, column and rule, before Sphinx runs.
+# --all re-reads every page (about 15 s), so no warning hides in a saved environment; the stamp
+# tells the browser tests this build is strict and lets them reuse it instead of rebuilding.
 book: $(STAMP)
 	$(BIN)/python -m ldnreview check
-	$(BIN)/jupyter-book build . $(JB_STRICT)
+	rm -f _build/html/.strict-build
+	$(BIN)/jupyter-book build . $(JB_STRICT) --all
+	touch _build/html/.strict-build
 
 # Unit tests, data rules, nbval over every notebook, strict build and browser test (see tests/).
 # --dist loadfile keeps each notebook's cells on one kernel; -n 2 uses both cores.

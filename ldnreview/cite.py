@@ -228,7 +228,9 @@ def ris(work: Work, meta: BookMeta | None = None) -> str:
     ref = {"type_of_reference": "CHAP" if work.chapter else "BOOK", "id": work.key, "title": work.title}
     if work.chapter:
         ref["secondary_title"] = meta.title
-    ref.update({"authors": list(meta.authors), "year": meta.year, "date": meta.date_released.replace("-", "/"),
+    # RIS names people "Family, Given"; a group stays whole.
+    authors = [name if group or not given else f"{name}, {given}" for (name, given), group in zip(meta.people, meta.is_group)]
+    ref.update({"authors": authors, "year": meta.year, "date": meta.date_released.replace("-", "/"),
                 "edition": f"Version {meta.version}", "publisher": meta.publisher, "urls": [work.url],
                 "language": "en"})
     if meta.doi:

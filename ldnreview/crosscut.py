@@ -159,7 +159,7 @@ def chapter_citations(data: Dataset | None = None) -> Block:
     for r in notebooks.chapter_conditions(d.conditions).sort_values("display_name", kind="stable").itertuples():
         rows.append([_chapter_link(r.condition, r.display_name), Code(f"ldnbook{cite.book_meta().year}-{r.condition}"),
                      cite.book_meta().page_url(f"book/conditions/{r.condition}")])
-    return table(["Chapter", "BibTeX key", "Stable URL"], rows)
+    return table(["Chapter", "BibTeX key", "Living URL (always the newest version)"], rows)
 
 
 # -- evidence map ----------------------------------------------------------------------

@@ -51,6 +51,11 @@ def scholar_tags(title: str, pagename: str, is_root: bool) -> str:
     return out
 
 
+def _source_title(title: str) -> str:
+    # Sphinx's smart quotes curl the heading's apostrophes; the cite box has the title as written.
+    return title.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
+
+
 def _write_citation_files(app, exception):
     """The downloads each cite box links to: one set for the book, one per chapter, from CITATION.cff
     and the chapter's own title, the same metadata the cite box's text and BibTeX come from."""
@@ -59,7 +64,7 @@ def _write_citation_files(app, exception):
     folder = Path(app.outdir) / cite.CITE_DIR
     folder.mkdir(exist_ok=True)
     works = [cite.book_work()]
-    works += [cite.chapter_work(app.env.titles[doc].astext(), doc)
+    works += [cite.chapter_work(_source_title(app.env.titles[doc].astext()), doc)
               for doc in sorted(app.env.found_docs) if doc.startswith("book/conditions/")]
     for work in works:
         for suffix, text in cite.citation_files(work).items():

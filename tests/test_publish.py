@@ -52,6 +52,16 @@ def test_check_fails_on_a_stale_zenodo_json(tmp_path):
     assert result.returncode == 1 and ".zenodo.json" in result.stderr, result.stderr
 
 
+def test_people_are_named_family_first_in_ris_and_split_in_csl():
+    meta = dataclasses.replace(cite.book_meta(), authors=("Jane Doe", "LDN group"),
+                               people=(("Doe", "Jane"), ("LDN group", None)), is_group=(False, True))
+    work = cite.book_work(meta)
+    assert rispy.loads(cite.ris(work, meta))[0]["authors"] == ["Doe, Jane", "LDN group"]
+    assert cite.csl_item(work, meta)["author"] == [{"family": "Doe", "given": "Jane"}, {"literal": "LDN group"}]
+    persons = parse_string(cite.bibtex(work, meta), "bibtex").entries[work.key].persons["author"]
+    assert [str(p) for p in persons] == ["Doe, Jane", "{LDN group}"]
+
+
 def test_version_doi_is_read_from_citation_cff():
     cff = cite.read_cff()
     assert cite.version_doi(cff | {"doi": DOI}) == DOI
