@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import cite, figures, grade, tables, words
+from . import certainty as ce
+from . import cite, figures, forest, grade, sof, tables, words
+from . import synthesis as sy
 from .load import Dataset, load
 from .output import Admonition, Block, Bullets, Code, Group, Paragraph, Span, Strong, join, table
 
@@ -69,6 +71,20 @@ class Chapter:
         self.awaiting = self.data.awaiting[self.data.awaiting["condition"] == condition]
         self.ongoing = self.data.ongoing[self.data.ongoing["condition"] == condition]
         self.risk_of_bias = self.data.risk_of_bias[self.data.risk_of_bias["study_id"].isin(ids)]
+        # Per-outcome GRADE for the randomised placebo comparisons: rows of the summary-of-findings table.
+        self.findings = sof.summary_of_findings(condition, self.data.outcomes, self.data.studies, self.data.coding,
+                                                self.data.risk_of_bias, adverse_events=self.data.adverse_events)
+
+    # -- for researchers rerunning the chapter ------------------------------------
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """This chapter's rows of every table, as pandas data frames (copies: change them freely)."""
+        return {"studies": self.studies.copy(), "outcomes": self.outcomes.copy(), "adverse_events": self.adverse_events.copy(),
+                "risk_of_bias": self.risk_of_bias.copy(), "awaiting": self.awaiting.copy(), "ongoing": self.ongoing.copy(),
+                "claims": self.claims.copy()}
+
+    def certainty_with(self, **thresholds) -> grade.Certainty:
+        """The certainty rating recomputed with other thresholds (see ``grade.certainty`` for their names)."""
+        return grade.certainty(self.studies, self.data.risk_of_bias, **thresholds)
 
     # -- sections, in chapter order -------------------------------------------------
     def fingerprint(self) -> None:
@@ -84,8 +100,8 @@ class Chapter:
         else:
             patients = Span(
                 f"{_count_phrase(c.n_clinical, 'published study')} of people with {self.name} "
-                f"have tried LDN ({_count_phrase(c.n_randomised, 'randomised trial')}), with {c.participants:,} participants in all. "
-                "The certainty of this evidence is ", Strong(c.rating), f": {c.meaning}. ", self._awaiting_sentence())
+                f"have tried LDN ({_count_phrase(c.n_randomised, 'randomised trial')}), with {c.participants:,} participants in all. ",
+                *self._statements(), self._awaiting_sentence())
             clinicians = self._clinician_summary()
         return join(
             Paragraph(Strong("For patients and the public."), " ", patients),
@@ -135,20 +151,84 @@ class Chapter:
             reviews,
         )
 
+    def _statements(self) -> list:
+        """What the evidence says, in GRADE's wording tied to certainty and size of effect, one outcome at a time."""
+        rated = [r for r in self.findings if r["effect"] != "not estimable"]
+        if rated:
+            return [piece for r in rated for piece in (r["statement"].rstrip(".") + " (", Strong(f"{r['certainty']} certainty"), "). ")]
+        c = self.certainty
+        if c.n_randomised == 0 and c.rating == "very low":
+            return [f"We are very uncertain whether LDN helps people with {self.name}: no study compared LDN with a "
+                    "concurrent control group (", Strong("very low certainty"), "). "]
+        return [f"We are very uncertain whether LDN helps people with {self.name} (", Strong(f"{c.rating} certainty"),
+                "); no trial reported an outcome in a form we could rate. "]
+
+    def summary_of_findings(self) -> Block:
+        if not self.findings:
+            return Paragraph(f"No randomised placebo-controlled trial of LDN in {self.name} reported an outcome we could "
+                             "rate, so there is no summary-of-findings table; the certainty above applies to the body of "
+                             "evidence as a whole.")
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        rows, notes = [], []
+        for i, r in enumerate(self.findings):
+            mark = letters[i % 26]
+            rows.append([Span(r["outcome"], f" ({mark})"), r["participants_studies"], r["effect"],
+                         Span(r["certainty_symbols"], " ", Strong(r["certainty"])), r["statement"], r["comment"]])
+            notes += [Span(f"({mark}) {r['outcome']}. ", f) for f in r["footnotes"]]
+        return join(
+            Paragraph(f"LDN compared with placebo for {self.name}: each outcome rated on GRADE's five domains "
+                      "(risk of bias, inconsistency, indirectness, imprecision, publication bias)."),
+            table(["Outcome", "Participants (studies)", "Effect (95% CI)", "Certainty", "What this means", "Comments"], rows),
+            Paragraph(Strong("Footnotes."), " Every judgement, with its reason:"),
+            Bullets(notes),
+        )
+
+    def pooled_figures(self) -> list:
+        """A forest plot for each outcome with two or more trials: one measure per axis, favours labels,
+        the pooled diamond; reviews' own estimates in a panel of their own."""
+        out = []
+        labels = {r["study_id"]: words.study_label(r) for _, r in self.studies.iterrows()}
+        for r in self.findings:
+            result = sy.synthesise(self.data.outcomes, self.data.studies, self.key, r["domain"], self.data.coding,
+                                   self.data.adverse_events)
+            if result.main is None or result.main.k < 2:
+                continue
+            threshold = ce.THRESHOLDS[r["domain"]]
+            fig = forest.forest_plot(
+                result.main, outcome=r["outcome"], labels=labels, threshold=threshold.shown(threshold.high),
+                reviews=forest.review_estimates(self.data.outcomes, self.data.studies, self.key, r["domain"]),
+                title=f"{self.title}: {r['outcome'].lower()}, LDN versus placebo")
+            m = result.main
+            alt = (f"Forest plot of {words.count(m.k, 'randomised trial')} of LDN versus placebo for {r['outcome'].lower()} in "
+                   f"{self.name}: pooled {m.measure} {sof.ce_fmt(m.shown(m.estimate))} (95% CI {sof.ce_fmt(m.shown(m.ci_low))} "
+                   f"to {sof.ce_fmt(m.shown(m.ci_high))}), I² {100 * (m.i2 or 0):.0f}%.")
+            out.append(figures.save(fig, f"{self.key}-pooled-{r['domain'].replace('_', '-')}",
+                                    f"{r['outcome']}: each trial's effect with its 95% confidence interval, and the "
+                                    "random-effects pooled estimate (diamond) with its prediction interval. Source: data/outcomes.csv.",
+                                    alt))
+        return out
+
     def _awaiting_sentence(self) -> str:
         """Would the conclusion change if the studies awaiting classification were counted?"""
         trials = self.awaiting[self.awaiting["design"].isin(grade.RANDOMISED + ("nonrandomised_trial",))]
         if self.awaiting.empty:
             return ""
+        one = len(self.awaiting) == 1
         if trials.empty:
-            return (f"{words.count(len(self.awaiting), 'further study')} awaiting classification (see below) "
-                    "are uncontrolled or undescribed and would not change this rating.")
+            return (f"{words.count(len(self.awaiting), 'further study')} {'awaits' if one else 'await'} classification (see below); "
+                    f"{'it is' if one else 'they are'} not controlled trials, so counting {'it' if one else 'them'} would not change these ratings.")
         n = int(trials["n"].fillna(0).sum())
         nulls = int((trials["direction"] == "no_difference").sum())
+        one = len(trials) == 1
+        if nulls == len(trials):
+            effect = (f"{'It' if one else 'Each'} reported no difference from placebo, so counting {'it' if one else 'them'} "
+                      "would add no evidence in favour of LDN and the conclusion above would not become more favourable.")
+        else:
+            effect = (f"{nulls} of {len(trials)} reported no difference from placebo; how counting them would change the "
+                      "conclusion cannot be judged until their results are verified.")
         return (f"{words.count(len(trials), 'further controlled trial')} ({n:,} participants) "
-                f"{'awaits' if len(trials) == 1 else 'await'} classification because not all of {'its' if len(trials) == 1 else 'their'} "
-                f"publication details could be verified. {nulls} of {len(trials)} reported no difference from placebo; "
-                "counting them would add no evidence in favour of LDN, so the conclusion above would not become more favourable.")
+                f"{'awaits' if one else 'await'} classification because not all of {'its' if one else 'their'} "
+                f"publication details could be verified. {effect}")
 
     def risk_of_bias_section(self) -> Block:
         rob = self.risk_of_bias
@@ -219,17 +299,16 @@ class Chapter:
         if self.outcomes.empty:
             return Paragraph("No study of this condition reported numeric outcomes that we could verify from an abstract page.")
         parts: list = [tables.outcomes_table(self.outcomes, self.studies)]
-        fig = figures.forest(self.outcomes, f"{self.title}: effect estimates")
-        if fig is not None:
-            parts.append(figures.save(
-                fig, f"{self.key}-forest",
-                f"Effect estimates with 95% confidence intervals reported by studies of LDN in {self.name}, one panel per "
-                f"effect measure with two or more results; the dashed line marks no effect. Source: data/outcomes.csv.",
-                f"Forest plot for LDN in {self.name}: " + "; ".join(
-                    f"{len(group)} results as {measure}" for measure, group in figures.forest_groups(self.outcomes)) + ".",
-            ))
+        pooled = self.pooled_figures()
+        if pooled:
+            parts += pooled
+        elif self.findings:
+            parts.append(Paragraph("No outcome was reported by two or more randomised trials in a form that can be pooled "
+                                   "(comparable outcome, effect and its precision), so no pooled estimate is drawn; the "
+                                   "summary of findings gives each trial's result on its own."))
         else:
-            parts.append(Paragraph("No two results share an effect measure with a confidence interval, so no forest plot is drawn."))
+            parts.append(Paragraph("No randomised comparison to pool: results of uncontrolled studies are listed above, "
+                                   "not combined, because without a control group their changes cannot be attributed to LDN."))
         return join(*parts)
 
     def harms(self) -> Block:

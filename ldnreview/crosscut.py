@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from . import cite, figures, grade, notebooks, schema, tables, words
+from . import cite, figures, grade, notebooks, schema, sof, tables, words
 from .load import Dataset, load
 from .output import Block, Download, Bullets, Code, DocLink, Emphasis, Link, Paragraph, Prose, Span, Strong, join, table
 
@@ -127,7 +127,16 @@ def downloads() -> Block:
 
 
 def study_flow(data: Dataset | None = None) -> Block:
-    return tables.flow_table(_data(data))
+    d = _data(data)
+    counts = tables.flow_counts(d)
+    fig = figures.prisma_flow(counts, "Study flow (PRISMA 2020), all conditions")
+    alt = (f"PRISMA 2020 flow diagram: {counts['identified']:,} records from {counts['searches']:,} queries, {counts['relevant']:,} "
+           f"relevant records logged, {counts['duplicates']:,} duplicates, {counts['assessed']:,} reports assessed, "
+           f"{counts['excluded']:,} excluded, {counts['awaiting']:,} awaiting classification, {counts['ongoing']:,} ongoing, "
+           f"{counts['included']:,} studies in the review.")
+    return join(_save(fig, "prisma-flow", "How the logged searches led to the studies in the review. Every number is computed "
+                      "from data/searches.csv, data/records.csv and the study tables. Source: data/.", alt),
+                tables.flow_table(d))
 
 
 def excluded_studies(data: Dataset | None = None) -> Block:
@@ -151,6 +160,11 @@ def book_cite_box() -> Block:
         Paragraph("This is version ", Strong(meta.version), f", released {meta.date_released}, under the {meta.license} licence."),
         cite.cite_box(cite.book_work(meta), heading="Cite the whole book"),
     )
+
+
+def page_cite_box(title: str, docname: str) -> Block:
+    """The cite box that ends each cross-cutting chapter."""
+    return cite.chapter_cite_box(title, docname)
 
 
 def chapter_citations(data: Dataset | None = None) -> Block:
@@ -178,6 +192,48 @@ def certainty_frame(data: Dataset | None = None) -> pd.DataFrame:
     return frame.sort_values(["_order", "participants", "display_name"], ascending=[True, False, True], kind="stable").drop(columns="_order")
 
 
+def best_evidence(d: Dataset, condition: str) -> tuple[str, str]:
+    """The strongest evidence for a condition and, in a few plain words, what it found: the GRADE statement of its
+    first rated outcome where randomised trials were rated, else the design and reported result of its best study."""
+    studies = d.studies[d.studies["condition"] == condition]
+    clinical = grade.primary_clinical(studies)
+    if clinical.empty:
+        return "none found", "No published human study."
+    best = tables.sort_studies(clinical).iloc[0]
+    design = f"{tables.DESIGN_NAMES[best['design']]}, n={tables.fmt_number(best['size'])}"
+    findings = [r for r in sof.summary_of_findings(condition, d.outcomes, d.studies, d.coding, d.risk_of_bias,
+                                                   adverse_events=d.adverse_events) if r["effect"] != "not estimable"]
+    if findings:
+        return design, " ".join(f"{r['statement'].rstrip('.')} ({r['certainty']} certainty)." for r in findings[:2])
+    found = {"benefit": "reported improvement", "no_difference": "found no difference", "mixed": "reported mixed results",
+             "harm": "reported harm", "not_applicable": "reported no efficacy result"}[best["direction"]]
+    control = "with no comparison group" if best["level_rank"] >= 4 else "against a comparison group"
+    return design, f"The strongest study {found} {control}; we are very uncertain whether LDN helps."
+
+
+def condition_summary(data: Dataset | None = None) -> Block:
+    """One row per condition: certainty, best evidence and what it found, linking to the chapter."""
+    d = _data(data)
+    rows = []
+    for r in certainty_frame(d).itertuples():
+        design, found = best_evidence(d, r.condition)
+        rows.append([_chapter_link(r.condition, r.display_name), r.certainty, design, found])
+    return table(["Condition", "Certainty (whole body of evidence)", "Best evidence", "What it found"], rows)
+
+
+def cross_condition_findings(data: Dataset | None = None) -> Block:
+    """Every rated outcome of every condition with randomised placebo-controlled trials, in one table."""
+    d = _data(data)
+    names = d.conditions.set_index("condition")["display_name"]
+    rows = [[_chapter_link(r["condition"], names[r["condition"]]), r["outcome"], r["participants_studies"], r["effect"],
+             Span(r["certainty_symbols"], " ", Strong(r["certainty"])), r["statement"]]
+            for r in sof.cross_condition(list(notebooks.chapter_conditions(d.conditions)["condition"]), d.outcomes, d.studies,
+                                         d.coding, d.risk_of_bias, adverse_events=d.adverse_events)]
+    if not rows:
+        return Paragraph("No randomised placebo-controlled trial reported an outcome we could rate.")
+    return table(["Condition", "Outcome", "Participants (studies)", "Effect (95% CI)", "Certainty", "What this means"], rows)
+
+
 def certainty_table(data: Dataset | None = None) -> Block:
     frame = certainty_frame(data)
     rows = [[_chapter_link(r.condition, r.display_name), r.certainty, r.studies, f"{r.participants:,}", r.randomised, r.best, r.reasons]
@@ -195,12 +251,16 @@ def certainty_summary(data: Dataset | None = None) -> Block:
 def evidence_map_figure(data: Dataset | None = None) -> Block:
     d = _data(data)
     clinical = grade.primary_clinical(d.studies)
-    fig = figures.evidence_map(d.studies, notebooks.chapter_conditions(d.conditions),
+    ratings = dict(zip(*[certainty_frame(d)[c] for c in ("condition", "certainty")]))
+    fig = figures.evidence_map(d.studies, notebooks.chapter_conditions(d.conditions), ratings,
                                "Clinical studies of LDN by condition and evidence level")
     return _save(fig, "evidence-map",
-                 "Each bubble is one condition at one evidence level: its area grows with participants, the number inside is the "
-                 "count of studies, and its colour is the share of those studies reporting benefit. Source: data/studies.csv.",
-                 f"Bubble chart of {len(clinical)} clinical studies across {clinical['condition'].nunique()} conditions and five evidence levels.")
+                 "Each bubble is one condition at one evidence level: its area grows with participants and the number inside is "
+                 "the count of studies. Its colour and pattern give the certainty of that condition's evidence, rated on the "
+                 "methods page; no study is counted as a vote. Source: data/studies.csv and data/risk_of_bias.csv.",
+                 f"Bubble chart of {len(clinical)} clinical studies across {clinical['condition'].nunique()} conditions and five "
+                 "evidence levels, each condition's bubbles shaded by the certainty of its evidence: "
+                 + ", ".join(f"{n} {w}" for w, n in pd.Series(ratings).value_counts().items()) + ".")
 
 
 # -- dosing ----------------------------------------------------------------------------
@@ -208,16 +268,17 @@ def evidence_map_figure(data: Dataset | None = None) -> Block:
 # The book's own tiers for reading the dose figure (not guideline categories). The "low" tier is wider
 # than the usual LDN band (words.USUAL_BAND_MG), which it names rather than restating.
 DOSE_TIERS = (
-    ("ultra-low", 0.0, 0.001, "below 1 microgram a day"),
-    ("very low", 0.001, 1.0, "1 microgram to under 1 mg a day"),
-    ("low", 1.0, 6.0, f"1 mg to under 6 mg a day (takes in the usual LDN band, {words.band_text()})"),
-    ("above low-dose", 6.0, 1000.0, "6 mg a day or more"),
+    ("ultra-low", 0.0, 0.001, "up to 1 microgram a day"),
+    ("very low", 0.001, 0.999, "over 1 microgram and under 1 mg a day"),
+    ("low", 1.0, 6.0, f"1 to 6 mg a day, both included (takes in the usual LDN band, {words.band_text()})"),
+    ("above low-dose", 6.0, 1000.0, "more than 6 mg a day"),
 )
 
 
 def dose_tier(mg: float) -> str:
-    for name, lo, hi, _ in DOSE_TIERS:
-        if lo <= mg < hi:
+    """The tier a daily dose falls in; each tier includes its upper bound (so 6 mg is low, 6.5 mg is not)."""
+    for name, _, hi, _ in DOSE_TIERS:
+        if mg <= hi:
             return name
     return DOSE_TIERS[-1][0]
 
@@ -394,22 +455,24 @@ def mechanism_papers(mechanism: str, data: Dataset | None = None) -> Block:
 
 def verdict_counts(data: Dataset | None = None) -> Block:
     d = _data(data)
-    counts = d.claims["verdict"].value_counts()
-    rows = [[tables.badge(v), int(counts.get(v, 0))] for v in schema.VERDICTS]
+    attribution = d.claims["attribution"].value_counts()
+    evidence = d.claims["evidence"].value_counts()
     return join(
-        f"The article makes {len(d.claims)} factual claims that we could check.",
-        table(["Verdict", "Claims"], rows),
+        f"The article makes {len(d.claims)} factual claims that we could check. Each gets two verdicts: whether the "
+        "article cites a real source correctly, and whether the evidence supports the claim, with the certainty of that evidence.",
+        table(["Attribution", "Claims"], [[tables.badge(v, "attribution"), int(attribution.get(v, 0))] for v in schema.ATTRIBUTIONS]),
+        table(["Evidence", "Claims"], [[tables.badge(v), int(evidence.get(v, 0))] for v in schema.EVIDENCE_VERDICTS]),
     )
 
 
 def verdict_figure(data: Dataset | None = None) -> Block:
     d = _data(data)
-    fig = figures.verdicts(d.claims, schema.VERDICTS, "Verdicts on the popular article's claims, by section")
-    counts = d.claims["verdict"].value_counts()
+    fig = figures.verdicts(d.claims, schema.EVIDENCE_VERDICTS, "Does the evidence support the article's claims? By section")
+    counts = d.claims["evidence"].value_counts()
     return _save(fig, "claims-verdicts",
-                 "Claims of the popular article in each of its sections, by verdict (colour and hatching). Source: data/claims.csv.",
-                 "Stacked bar chart of claims per article section: " + ", ".join(
-                     f"{int(counts.get(v, 0))} {v.replace('_', ' ')}" for v in schema.VERDICTS) + ".")
+                 "Claims of the popular article in each of its sections, by evidence verdict (colour and hatching). Source: data/claims.csv.",
+                 "Stacked bar chart of claims per article section by evidence verdict: " + ", ".join(
+                     f"{int(counts.get(v, 0))} {v.replace('_', ' ')}" for v in schema.EVIDENCE_VERDICTS) + ".")
 
 
 def claims_full_table(data: Dataset | None = None) -> Block:
@@ -420,7 +483,9 @@ def claims_full_table(data: Dataset | None = None) -> Block:
 def consequential_claims(data: Dataset | None = None) -> Block:
     """The misattributed and contradicted claims, spelled out."""
     d = _data(data)
-    bad = d.claims[d.claims["verdict"].isin(("misattributed", "contradicted", "not_found"))]
-    items = [Span(Strong(r.claim_id), f" ({tables.VERDICT_BADGES[r.verdict][1]}): ", Emphasis(r.claim), " ", r.explanation)
+    bad = d.claims[d.claims["attribution"].isin(("wrong_source", "source_not_found"))
+                   | d.claims["evidence"].isin(("not_supported", "contradicted", "no_evidence"))]
+    items = [Span(Strong(r.claim_id), f" ({tables.ATTRIBUTION_BADGES[r.attribution][1]}; evidence "
+                  f"{tables.EVIDENCE_BADGES[r.evidence][1]}): ", Emphasis(r.claim), " ", r.verdict_reason)
              for r in bad.itertuples()]
     return Bullets(items) if items else Paragraph("No claim was misattributed, contradicted or unsupported.")

@@ -14,11 +14,12 @@ import io
 import textwrap
 
 import matplotlib
-from matplotlib import cm, colors
+from matplotlib import colors
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from . import grade, paths, words
@@ -304,35 +305,45 @@ def _text_colour(rgba) -> str:
     return "white" if 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.05 else "black"
 
 
+# Certainty of a condition's evidence: colour and hatching, so print and colour-blind readers can tell them apart.
+CERTAINTY_STYLE = {
+    "high": (PALETTE["blue"], ""),
+    "moderate": (PALETTE["sky"], ""),
+    "low": (PALETTE["yellow"], "//"),
+    "very low": ("#e6e6e6", "xx"),
+}
+
+
 @styled
-def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, title: str) -> MplFigure:
-    """Condition x evidence level; bubble area = participants, colour = share of studies reporting benefit,
-    the number in a bubble = studies (white on dark bubbles). A legend shows what bubble sizes mean."""
+def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, certainty: dict, title: str) -> MplFigure:
+    """Condition x evidence level; bubble area = participants, colour and hatching = the certainty of the
+    condition's evidence, the number in a bubble = studies. Legends show what sizes and colours mean."""
     graded = grade.primary_clinical(studies)
     names = conditions.set_index("condition")["display_name"]
     order = [c for c in conditions.sort_values("display_name", kind="stable")["condition"] if c in set(graded["condition"])]
     levels = [lv for lv in grade.LEVELS if lv.rank in grade.CLINICAL_RANKS]
     fig = new_figure(figsize=(WIDTH_IN, 2.8 + 0.5 * len(order)), layout="constrained")
     ax = fig.subplots()
-    cmap = colors.LinearSegmentedColormap.from_list("ldn", [PALETTE["vermillion"], "#f2f2f2", PALETTE["blue"]])
     for y, condition in enumerate(order):
         sub = graded[graded["condition"] == condition]
+        fill, hatch = CERTAINTY_STYLE[certainty.get(condition, "very low")]
         for rank, cell in sub.groupby("level_rank"):
             participants = float(cell["size"].fillna(1).sum())
-            fill = cmap((cell["direction"] == "benefit").mean())
-            ax.scatter([int(rank)], [y], s=_bubble_area(participants), color=fill, edgecolor="#444444", linewidth=0.6, zorder=3)
+            ax.scatter([int(rank)], [y], s=_bubble_area(participants), color=fill, hatch=hatch, edgecolor="#444444",
+                       linewidth=0.6, zorder=3)
             ax.annotate(str(len(cell)), (int(rank), y), ha="center", va="center", fontsize=TEXT_PT, zorder=4,
-                        color=_text_colour(fill), fontweight="bold")
-    ax.set_xticks([lv.rank for lv in levels], [textwrap.fill(lv.label, 10) for lv in levels])
+                        color=_text_colour(colors.to_rgba(fill)), fontweight="bold",
+                        bbox=dict(boxstyle="round,pad=0.15", facecolor=fill, edgecolor="none") if hatch else None)
+    ax.set_xticks([lv.rank for lv in levels], [textwrap.fill(lv.label, 12, break_long_words=False) for lv in levels])
     ax.set_yticks(range(len(order)), [textwrap.fill(plot_text(names[c]), 24) for c in order])
     _ticks(ax)
     ax.set_ylim(len(order) - 0.5, -0.7)
     ax.set_xlim(0.4, 5.6)
     ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
-    sm = cm.ScalarMappable(cmap=cmap, norm=colors.Normalize(0, 1))
-    bar = fig.colorbar(sm, ax=ax, fraction=0.04, pad=0.02)
-    bar.set_label("share of studies reporting benefit", fontsize=TEXT_PT)
-    bar.ax.tick_params(labelsize=TEXT_PT)
+    shades = [Patch(facecolor=fill, hatch=hatch, edgecolor="#444444", label=rating)
+              for rating, (fill, hatch) in CERTAINTY_STYLE.items() if rating in set(certainty.values())]
+    ax.legend(handles=shades, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=TEXT_PT,
+              title="Certainty", title_fontsize=TEXT_PT)
     sizes = [Line2D([], [], linestyle="", marker="o", markerfacecolor="#dddddd", markeredgecolor="#444444",
                     markersize=float(np.sqrt(_bubble_area(n))), label=f"{n:,}") for n in (10, 100, 1000)]
     fig.legend(handles=sizes, loc="outside lower center", ncol=3, frameon=False, fontsize=TEXT_PT,
@@ -347,7 +358,7 @@ def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> MplFig
     colours = dict(zip(order, (PALETTE["blue"], PALETTE["sky"], PALETTE["purple"], PALETTE["vermillion"], PALETTE["grey"])))
     hatches = dict(zip(order, ("", "//", "xx", "\\\\", "..")))
     sections = list(dict.fromkeys(claims["section"]))
-    counts = claims.groupby(["section", "verdict"]).size().unstack(fill_value=0).reindex(index=sections, columns=list(order), fill_value=0)
+    counts = claims.groupby(["section", "evidence"]).size().unstack(fill_value=0).reindex(index=sections, columns=list(order), fill_value=0)
     fig = new_figure(figsize=(WIDTH_IN, 1.6 + 0.36 * len(sections)), layout="constrained")
     ax = fig.subplots()
     left = np.zeros(len(sections))
@@ -405,4 +416,43 @@ def traffic_light(judgements: pd.DataFrame, labels: dict, domains: list[str], do
     handles = [Line2D([], [], color=ROB_STYLE[j][0], marker="o", linestyle="", markersize=9, label=f"{ROB_STYLE[j][1]}  {ROB_STYLE[j][2]}")
                for j in ROB_STYLE if j in present]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Judgement")
+    return fig
+
+
+@styled
+def prisma_flow(counts: dict[str, int], title: str) -> MplFigure:
+    """The PRISMA 2020 flow diagram for new reviews (identification, screening, included), boxes drawn
+    from the counts of the search log: each number is computed, none typed."""
+    fig = new_figure(figsize=(WIDTH_IN, 6.4))
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+
+    def box(x, y, w, h, text, fill="#f4f4f4"):
+        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.05", facecolor=fill, edgecolor="#444444", linewidth=0.8))
+        ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=TEXT_PT, wrap=True)
+
+    def arrow(x1, y1, x2, y2):
+        ax.annotate("", (x2, y2), (x1, y1), arrowprops=dict(arrowstyle="-|>", color="#444444", linewidth=0.8))
+
+    stages = [("Identification", 8.2), ("Screening", 4.6), ("Included", 0.9)]
+    for name, y in stages:
+        ax.text(0.15, y + 0.5, name, rotation=90, ha="center", va="center", fontsize=TEXT_PT, fontweight="bold")
+    box(0.5, 8.2, 5.0, 1.4, f"Records identified by {counts['searches']:,} logged queries\n(n = {counts['identified']:,})")
+    box(6.1, 8.2, 3.8, 1.4, f"Not relevant to LDN in people\n(not logged, n = {counts['identified'] - counts['relevant']:,})")
+    box(0.5, 6.2, 5.0, 1.4, f"Relevant records logged\n(n = {counts['relevant']:,})")
+    box(6.1, 6.2, 3.8, 1.4, f"Duplicates removed\n(n = {counts['duplicates']:,})")
+    box(0.5, 4.2, 5.0, 1.4, f"Reports assessed for eligibility\n(n = {counts['assessed']:,})")
+    box(6.1, 3.4, 3.8, 2.6, f"Excluded with a reason (n = {counts['excluded']:,})\nAwaiting classification (n = {counts['awaiting']:,})\n"
+                            f"Registered, no results (n = {counts['ongoing']:,})")
+    box(0.5, 0.6, 5.0, 1.8, f"Studies in the review\n(n = {counts['included']:,}, all designs;\nclinical studies n = {counts['clinical']:,})",
+        fill="#dcecf7")
+    arrow(3.0, 8.2, 3.0, 7.6)
+    arrow(5.5, 8.9, 6.1, 8.9)
+    arrow(3.0, 6.2, 3.0, 5.6)
+    arrow(5.5, 6.9, 6.1, 6.9)
+    arrow(5.5, 4.9, 6.1, 4.9)
+    arrow(3.0, 4.2, 3.0, 2.4)
+    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
     return fig

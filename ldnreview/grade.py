@@ -145,7 +145,8 @@ def _weighted_share(body: pd.DataFrame, flags: pd.Series) -> float:
     return float(weights[flags].sum() / weights.sum()) if len(body) else 0.0
 
 
-def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None) -> Certainty:
+def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None,
+              serious_below: int = RANDOMISED_POOL_SERIOUS, very_serious_below: int = RANDOMISED_POOL_VERY_SERIOUS) -> Certainty:
     """Certainty of the evidence of benefit for one condition's studies (GRADE-like, documented on the methods page).
 
     The body of evidence is the randomised trials when there are any, else the non-randomised controlled
@@ -184,12 +185,12 @@ def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None) -
             reasons.append(f"{unassessed} of the deciding studies have no risk-of-bias assessment")
     # Imprecision: too few participants to rule out no effect.
     pool = _participants(body)
-    if pool < RANDOMISED_POOL_VERY_SERIOUS:
+    if pool < very_serious_below:
         score -= 2
-        reasons.append(f"very serious imprecision: {pool} participants in the deciding studies (fewer than {RANDOMISED_POOL_VERY_SERIOUS})")
-    elif pool < RANDOMISED_POOL_SERIOUS:
+        reasons.append(f"very serious imprecision: {pool} participants in the deciding studies (fewer than {very_serious_below})")
+    elif pool < serious_below:
         score -= 1
-        reasons.append(f"serious imprecision: {pool} participants in the deciding studies (fewer than {RANDOMISED_POOL_SERIOUS})")
+        reasons.append(f"serious imprecision: {pool} participants in the deciding studies (fewer than {serious_below})")
     if len(body) == 1:
         score -= 1
         reasons.append("a single study, not yet replicated")

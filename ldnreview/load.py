@@ -337,6 +337,12 @@ class Dataset:
     fingerprint: str
     row_counts: dict
 
+    @property
+    def coding(self) -> pd.DataFrame:
+        """The coded fields of the clinical studies, as the synthesis and certainty modules read them."""
+        return self.studies.loc[self.studies["control"].notna(),
+                                ["study_id", "design", "control", "blinding", "outcome_kind", "population_match"]]
+
 
 def fingerprint(data_dir: Path) -> str:
     """Short SHA-256 over every table's bytes, in a fixed order."""

@@ -12,6 +12,7 @@ import pandas as pd
 import yaml
 
 from . import paths
+from . import grade
 from .chapter import in_sentence
 
 TOC_HEADER = "# Generated from data/conditions.csv by `python -m ldnreview derive`. Do not edit by hand.\n"
@@ -22,6 +23,8 @@ BACK = ["book/bibliography", "book/changelog"]
 # (heading, call, reader's note) in chapter order; the heading is the section's permanent anchor.
 SECTIONS = (
     ("Bottom line", "bottom_line", ""),
+    ("Summary of findings", "summary_of_findings",
+     "LDN against placebo, outcome by outcome: the effect, how certain it is and what it means (GRADE; rules on the methods page)."),
     ("Evidence at a glance", "at_a_glance",
      "Counts by design, and the certainty rating with every reason it was rated down (rules on the methods page)."),
     ("Studies", "study_table",
@@ -45,12 +48,21 @@ SECTIONS = (
 )
 
 
-WIDE_SECTIONS = ("study_table", "outcome_results", "harms", "popular_claims", "risk_of_bias_section", "awaiting_classification",
+WIDE_SECTIONS = ("summary_of_findings", "study_table", "outcome_results", "harms", "popular_claims", "risk_of_bias_section", "awaiting_classification",
                  "ongoing_trials")
 
 
 def chapter_path(condition: str) -> Path:
     return paths.book_dir() / "conditions" / f"{condition}.ipynb"
+
+
+PROVENANCE = ("## Provenance\n\nThe data this page was computed from: nbval re-executes it and fails if the data changed "
+              "since (run `make execute`).")
+PROVENANCE_TAGS = ["remove-input", "hide-output"]
+RERUN = ("## Rerun this chapter\n\nClone the repository, run `make book` once (it installs the environment), then open "
+         "`book/conditions/{key}.ipynb` in JupyterLab or VS Code and run it: every table and figure is rebuilt from `data/`. "
+         "Outside the clone, set `LDNREVIEW_ROOT` to the clone's folder. The cells below are the way in: the chapter's data "
+         "as pandas data frames, and its certainty rating recomputed with a threshold of your choosing.")
 
 
 def condition_notebook(condition: str, display_name: str) -> nbformat.NotebookNode:
@@ -59,12 +71,20 @@ def condition_notebook(condition: str, display_name: str) -> nbformat.NotebookNo
             f"# {display_name}\n\nWhat the published human studies of low-dose naltrexone (LDN) in "
             f"{in_sentence(display_name)} show, graded and plotted from the book's verified dataset."
         ),
-        nbformat.v4.new_code_cell(
-            f'from ldnreview import Chapter\n\nchapter = Chapter("{condition}")\nchapter.fingerprint()',
-            metadata={"tags": ["hide-input"]},
-        ),
+        nbformat.v4.new_code_cell(f'from ldnreview import Chapter\n\nchapter = Chapter("{condition}")',
+                                  metadata={"tags": ["remove-input"]}),
     ]
     for heading, call, note in SECTIONS:
+        if call == "cite_box":  # the rerun section and provenance come just before the cite box, which ends the page
+            cells += [
+                nbformat.v4.new_markdown_cell(RERUN.format(key=condition)),
+                nbformat.v4.new_code_cell('frames = chapter.frames()  # studies, outcomes, risk_of_bias, ...\n'
+                                          'frames["studies"][["study_id", "design", "n_analysed", "control"]]'),
+                nbformat.v4.new_code_cell("# Certainty if imprecision were judged against 200 participants instead of "
+                                          f"{grade.RANDOMISED_POOL_SERIOUS}\nchapter.certainty_with(serious_below=200).rating"),
+                nbformat.v4.new_markdown_cell(PROVENANCE),
+                nbformat.v4.new_code_cell("chapter.fingerprint()", metadata={"tags": PROVENANCE_TAGS}),
+            ]
         cells.append(nbformat.v4.new_markdown_cell(f"## {heading}" + (f"\n\n{note}" if note else "")))
         # Wide tables may spread into the page margin (the theme's full-width cell tag).
         tags = ["remove-input", "full-width"] if call in WIDE_SECTIONS else ["remove-input"]

@@ -69,7 +69,10 @@ VALUE_KINDS = ("final", "change")
 # analysed within person; single_arm: a within-group change with no comparison arm.
 ANALYSES = ("parallel", "paired", "single_arm")
 YES_NO = ("yes", "no")
-VERDICTS = ("supported", "partly_supported", "misattributed", "contradicted", "not_found")
+# A claim gets two verdicts: is its source real and cited correctly, and does the evidence support it?
+ATTRIBUTIONS = ("correct", "wrong_source", "source_not_found", "no_source_named")
+EVIDENCE_VERDICTS = ("supported", "partly_supported", "not_supported", "contradicted", "no_evidence")
+CERTAINTY_LEVELS = ("high", "moderate", "low", "very low", "not_applicable")
 CLAIM_TIERS = ("trial", "observational", "case_report", "mechanism", "practice_guidance")
 MECHANISM_TIERS = ("human", "animal", "in_vitro", "hypothesis")
 CATEGORIES = (
@@ -303,7 +306,13 @@ CLAIMS = Table(
         C("cited_journal", "string", "Journal the article names, if any."),
         C("study_ids", "string", "Studies that bear on the claim (studies.csv), joined by '; '.",
           references=("studies", "study_id"), list_sep=";"),
-        C("verdict", "string", "What the evidence says of the claim.", required=True, allowed=VERDICTS),
+        C("attribution", "string", "Whether the article cites a real source correctly for the claim (its numbered "
+          "references could not be verified, so a bare [n] counts as no source named).", required=True, allowed=ATTRIBUTIONS),
+        C("evidence", "string", "Whether the evidence supports the claim; a claim that something is proven or significant "
+          "that rests only on very-low-certainty evidence is not supported.", required=True, allowed=EVIDENCE_VERDICTS),
+        C("evidence_certainty", "string", "Certainty of the evidence the evidence verdict rests on (not_applicable for "
+          "claims that are not about an effect, or where there is no evidence).", required=True, allowed=CERTAINTY_LEVELS),
+        C("verdict_reason", "string", "Why, for both verdicts, in one sentence of our own.", required=True),
         C("explanation", "string", "Why, with numbers, in our words.", required=True),
         C("evidence_tier", "string", "Kind of evidence behind the verdict.", required=True, allowed=CLAIM_TIERS),
         C("searches", "string", "Queries run for the claim, joined by ' | '.", required=True),

@@ -135,18 +135,29 @@ def harms_table(events: pd.DataFrame, studies: pd.DataFrame) -> Table:
 
 
 # The words carry the verdict; the badge colour only repeats it.
-VERDICT_BADGES = {
+ATTRIBUTION_BADGES = {
+    "correct": ("success", "source correct"),
+    "wrong_source": ("warning", "wrong source"),
+    "source_not_found": ("danger", "source not found"),
+    "no_source_named": ("secondary", "no source named"),
+}
+EVIDENCE_BADGES = {
     "supported": ("success", "supported"),
     "partly_supported": ("info", "partly supported"),
-    "misattributed": ("warning", "misattributed"),
+    "not_supported": ("warning", "not supported"),
     "contradicted": ("danger", "contradicted"),
-    "not_found": ("secondary", "not found"),
+    "no_evidence": ("secondary", "no evidence"),
 }
 
 
-def badge(verdict: str) -> Badge:
-    colour, text = VERDICT_BADGES[verdict]
+def badge(value: str, kind: str = "evidence") -> Badge:
+    colour, text = (EVIDENCE_BADGES if kind == "evidence" else ATTRIBUTION_BADGES)[value]
     return Badge(text, colour)
+
+
+def evidence_cell(row) -> Span:
+    certainty = row["evidence_certainty"]
+    return Span(badge(row["evidence"]), "" if certainty == "not_applicable" else f" ({certainty} certainty)")
 
 
 def claims_table(claims: pd.DataFrame, studies: pd.DataFrame, show_section: bool = True) -> Table:
@@ -155,11 +166,12 @@ def claims_table(claims: pd.DataFrame, studies: pd.DataFrame, show_section: bool
     for _, row in claims.sort_values("claim_id", kind="stable").iterrows():
         ids = [] if pd.isna(row["study_ids"]) else [s.strip() for s in row["study_ids"].split(";") if s.strip()]
         refs = Span(*[piece for i, s in enumerate(ids) for piece in ((", " if i else ""), cite(by_id.loc[s]))]) if ids else None
-        values = [row["claim_id"], row["claim"], row["cited_journal"], badge(row["verdict"]), row["explanation"], refs]
+        values = [row["claim_id"], row["claim"], row["cited_journal"], badge(row["attribution"], "attribution"),
+                  evidence_cell(row), Span(row["verdict_reason"], " ", row["explanation"]), refs]
         if show_section:
             values.insert(1, row["section"].replace("-", " "))
         rows.append(values)
-    columns = ["Claim", "What the article says", "Journal it names", "Verdict", "What the evidence shows", "Studies"]
+    columns = ["Claim", "What the article says", "Journal it names", "Attribution", "Evidence", "Why", "Studies"]
     if show_section:
         columns.insert(1, "Section")
     return table(columns, rows)
@@ -247,6 +259,7 @@ def flow_counts(data, condition: str | None = None) -> dict[str, int]:
         "awaiting": len(data.awaiting) if condition is None else int((data.awaiting["condition"] == condition).sum()),
         "ongoing": len(data.ongoing) if condition is None else int((data.ongoing["condition"] == condition).sum()),
         "included": len(studies),
+        "clinical": len(grade.primary_clinical(studies)),
     }
 
 

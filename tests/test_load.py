@@ -54,8 +54,8 @@ BROKEN_CELLS = {
                                   ["outcomes.csv, row 1 (line 2), column 'study_id'", "unknown study_id 'Nobody1999'"]),
     "events above denominator": ("adverse_events.csv", {1: {"ldn_events": "9", "ldn_n": "3"}},
                                  ["adverse_events.csv, row 1 (line 2), column 'ldn_events'", "ldn_events <= ldn_n broken"]),
-    "unknown verdict": ("claims.csv", {1: {"verdict": "probably"}},
-                        ["claims.csv, row 1 (line 2), column 'verdict'", "must be one of supported"]),
+    "unknown verdict": ("claims.csv", {1: {"evidence": "probably"}},
+                        ["claims.csv, row 1 (line 2), column 'evidence'", "must be one of supported"]),
     "claim without explanation": ("claims.csv", {2: {"explanation": ""}},
                                   ["claims.csv, row 2 (line 3), column 'explanation'", "required value is empty"]),
     # Data is text, and every input gets a message rather than a traceback (issue: data is text).

@@ -56,11 +56,26 @@ def test_outputs_are_clean(path):
 
 
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_first_cell_prints_current_data_fingerprint(path):
+def test_provenance_cell_prints_current_data_fingerprint(path):
     nb = nbformat.read(path, as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code")
-    printed = "".join(o.get("text", "") for o in first.outputs).strip()
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "fingerprint()" in c.source)
+    printed = "".join(o.get("text", "") for o in cell.outputs).strip()
     assert printed == fingerprint_line(load()), f"{path.name} was executed against other data: run `make execute`"
+    # Out of the reader's way: collapsed, and after everything the page is for.
+    assert "hide-output" in cell.metadata.get("tags", [])
+    assert nb.cells.index(cell) > len(nb.cells) - 5
+
+
+CHAPTER_PAGES = CHAPTERS + [ROOT / "book" / f"{name}.ipynb" for name in
+                            ("evidence-map", "dosing", "safety", "mechanism", "claims-audit")]
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES, ids=ids(CHAPTER_PAGES))
+def test_every_chapter_ends_with_its_cite_box(path):
+    nb = nbformat.read(path, as_version=4)
+    last = [c for c in nb.cells if c.cell_type == "code"][-1]
+    assert "cite_box(" in last.source
+    assert any("Cite this chapter" in o.get("data", {}).get("text/markdown", "") for o in last.outputs)
 
 
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
@@ -80,4 +95,6 @@ def test_condition_chapters_share_one_skeleton(path):
     assert [c.source for c in nb.cells] == [c.source for c in expected.cells], f"{path.name} departs from the chapter skeleton"
     assert [c.metadata.get("tags") for c in nb.cells] == [c.metadata.get("tags") for c in expected.cells]
     headings = [c.source.split("\n")[0] for c in nb.cells if c.cell_type == "markdown"][1:]
-    assert headings == [f"## {h}" for h, _, _ in SECTIONS]
+    sections = [f"## {h}" for h, _, _ in SECTIONS]
+    assert [h for h in headings if h in sections] == sections
+    assert headings[-3:] == ["## Rerun this chapter", "## Provenance", "## How to cite this chapter"]
