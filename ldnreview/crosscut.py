@@ -147,6 +147,16 @@ def excluded_studies(data: Dataset | None = None) -> Block:
     return join(summary, tables.excluded_table(d.excluded))
 
 
+def review_accounting(data: Dataset | None = None) -> Block:
+    """Where each study that a review in the data included is accounted for."""
+    d = _data(data)
+    words_for = {"included": "in the review's tables", "awaiting": "awaiting classification", "excluded": "excluded",
+                 "unknown_list": "list not shown on any page"}
+    rows = [[r["review_id"], r["included_citation"], r["matched_id"], words_for[r["decision"]], r["note"]]
+            for _, r in d.review_studies.sort_values(["review_id", "decision"], kind="stable").iterrows()]
+    return table(["Review", "Study it included, as described", "Our record", "Where it is", "Note"], rows)
+
+
 def awaiting_all(data: Dataset | None = None) -> Block:
     d = _data(data)
     return tables.awaiting_table(d.awaiting)

@@ -306,6 +306,20 @@ def _cross_table_problems(data_dir: Path, loaded: dict[str, pd.DataFrame], probl
         if study["study_id"] not in assessed:
             problems.append(f"{_where(s_path, row, 'study_id', s_lines)}: clinical study {study['study_id']!r} has no overall "
                             f"judgement in risk_of_bias.csv")
+    # Every study a review included is accounted for in the table its decision names.
+    reviews = loaded["review_studies"]
+    r_path = data_dir / TABLES["review_studies"].filename
+    homes = {"included": set(loaded["studies"]["study_id"]), "awaiting": set(loaded["awaiting"]["awaiting_id"]),
+             "excluded": set(loaded["excluded"]["excluded_id"])}
+    known_reviews = set(loaded["studies"].loc[loaded["studies"]["design"].isin(("systematic_review", "meta_analysis")), "study_id"])
+    known_reviews |= set(loaded["awaiting"].loc[loaded["awaiting"]["design"].isin(("systematic_review", "meta_analysis")), "awaiting_id"])
+    for row, r in reviews.iterrows():
+        if r["review_id"] not in known_reviews:
+            problems.append(f"{_where(r_path, row, 'review_id', reviews.attrs['lines'])}: {r['review_id']!r} is not a systematic "
+                            "review or meta-analysis in studies.csv or awaiting.csv")
+        if r["decision"] in homes and r["matched_id"] not in homes[r["decision"]]:
+            problems.append(f"{_where(r_path, row, 'matched_id', reviews.attrs['lines'])}: decision {r['decision']!r} but "
+                            f"{r['matched_id']!r} is not in that table")
     conditions = loaded["conditions"]
     c_path = data_dir / TABLES["conditions"].filename
     for row, value in zip(conditions.index, conditions["last_search"]):
@@ -334,6 +348,7 @@ class Dataset:
     awaiting: pd.DataFrame
     excluded: pd.DataFrame
     ongoing: pd.DataFrame
+    review_studies: pd.DataFrame
     fingerprint: str
     row_counts: dict
 

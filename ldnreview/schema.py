@@ -35,7 +35,7 @@ ROB_TOOLS = ("rob2", "rob2_crossover", "robins_i", "uncontrolled")
 ROB_DOMAINS = ("randomisation", "deviations", "missing_data", "measurement", "reporting", "period_carryover",
                "confounding", "selection", "classification", "comparison", "overall")
 ROB_JUDGEMENTS = ("low", "some_concerns", "high", "moderate", "serious", "critical", "no_information")
-RECORD_DECISIONS = ("included", "new_included", "awaiting", "excluded", "ongoing")
+RECORD_DECISIONS = ("included", "new_included", "awaiting", "excluded", "ongoing", "review_studies")
 EXCLUSION_REASONS = ("not_human", "not_low_dose", "out_of_scope", "duplicate_or_secondary", "not_primary_research",
                      "retracted", "not_ldn", "conference_abstract_only")
 LABEL_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -454,11 +454,30 @@ ONGOING = Table(
     ),
 )
 
+REVIEW_DECISIONS = ("included", "awaiting", "excluded", "unknown_list")
+
+REVIEW_STUDIES = Table(
+    name="review_studies",
+    filename="review_studies.csv",
+    description="What became of each study that a systematic review in the data included: in studies.csv, awaiting "
+    "classification, or excluded with a reason; 'unknown_list' where no page showed the review's list of studies.",
+    primary_key="review_id",
+    columns=(
+        C("review_id", "string", "The review (a study_id of studies.csv, or an awaiting_id).", required=True),
+        C("included_citation", "string", "The included study as the review's pages describe it.", required=True),
+        C("matched_id", "string", "Its study_id, awaiting_id or excluded_id; empty for unknown_list."),
+        C("decision", "string", "Where the study is accounted for.", required=True, allowed=REVIEW_DECISIONS),
+        C("source_url", "string", "Pages looked at.", required=True),
+        C("note", "string", "How the match was made, or the count the abstract gives."),
+    ),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, ADVERSE_EVENTS, CLAIMS, SAFETY_FACTS,
-                                                RISK_OF_BIAS, SEARCHES, RECORDS, AWAITING, EXCLUDED, ONGOING)}
+                                                RISK_OF_BIAS, SEARCHES, RECORDS, AWAITING, EXCLUDED, ONGOING,
+                                                REVIEW_STUDIES)}
 # Load order: a table is loaded after every table it references.
 LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims", "safety_facts", "risk_of_bias", "searches", "records",
-              "awaiting", "excluded", "ongoing")
+              "awaiting", "excluded", "ongoing", "review_studies")
 
 
 def pandera_schema(table: Table):

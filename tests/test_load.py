@@ -222,3 +222,23 @@ def test_command_line_stops_the_build_with_the_message(data_copy):
     assert "data/studies.csv, row 2 (line 3), column 'dose_max_mg'" in result.stderr
     assert "must be >= 0.0001" in result.stderr
 
+
+
+def test_every_review_has_its_included_studies_accounted_for():
+    """Each systematic review or meta-analysis in the data says what became of the studies it included,
+    or says that no page showed its list (with the count its abstract gives)."""
+    from ldnreview import load
+
+    data = load()
+    reviews = set(data.studies.loc[data.studies["design"].isin(("systematic_review", "meta_analysis")), "study_id"])
+    accounted = set(data.review_studies["review_id"])
+    assert reviews <= accounted, f"reviews with no row in review_studies.csv: {sorted(reviews - accounted)}"
+    unknown = data.review_studies[data.review_studies["decision"] == "unknown_list"]
+    assert unknown["note"].notna().all(), "an unknown list must give the count the review reports"
+
+
+def test_review_study_in_the_wrong_table(data_copy):
+    header, rows = read_rows(data_copy / "review_studies.csv")
+    row = next(i for i, r in enumerate(rows, 1) if r["decision"] == "included")
+    set_cell(data_copy / "review_studies.csv", row, "decision", "excluded")
+    fails_with(data_copy, f"review_studies.csv, row {row} (line {row + 1}), column 'matched_id'", "is not in that table")
