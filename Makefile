@@ -36,7 +36,7 @@ SCRATCH_FIGURES := _build/test-figures
 test: $(STAMP) browser
 	$(BIN)/python -m ldnreview check
 	rm -rf $(SCRATCH_FIGURES) && mkdir -p _build && cp -r figures $(SCRATCH_FIGURES)
-	LDNREVIEW_FIGURES_DIR=$(CURDIR)/$(SCRATCH_FIGURES) $(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
+	LDNREVIEW_FIGURES_DIR=$(CURDIR)/$(SCRATCH_FIGURES) $(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile --durations=15
 	@test -z "$$(git status --porcelain 2>/dev/null)" || { git status --porcelain; echo "make test changed files in the checkout (above)"; exit 1; }
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not reachable).
