@@ -40,7 +40,7 @@ def derived_problems(data) -> list[str]:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             problems.append(f"{paths.display(path)}: out of date with data/, CITATION.cff and ldnreview/; run `make data`")
     problems += notebooks.stale_output_problems(data.fingerprint)
-    for row in notebooks.chapter_conditions(data.conditions).itertuples():
+    for row in data.chapter_conditions.itertuples():
         if not notebooks.chapter_path(row.condition).exists():
             problems.append(f"data/conditions.csv: condition {row.condition!r} has no chapter "
                             f"{paths.display(notebooks.chapter_path(row.condition))}; run `make data`")

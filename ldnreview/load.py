@@ -242,6 +242,18 @@ def _row_rule_problems(path: Path, table: Table, frame: pd.DataFrame, problems: 
                     seen.setdefault(value.lower(), value)
 
 
+def _list_value_problems(path: Path, table: Table, frame: pd.DataFrame, problems: list[str]) -> None:
+    """Cells holding several values ('a; b'): each value must be one of the column's allowed values."""
+    for col in table.columns:
+        if not (col.list_sep and col.allowed):
+            continue
+        for row, cell in zip(frame.index, frame[col.name]):
+            for value in ([] if pd.isna(cell) else [v.strip() for v in cell.split(col.list_sep)]):
+                if value not in col.allowed:
+                    problems.append(f"{_where(path, row, col.name, frame.attrs['lines'])}: {value!r} must be one of "
+                                    f"{', '.join(col.allowed)}")
+
+
 def _reference_problems(path: Path, table: Table, frame: pd.DataFrame, loaded: dict[str, pd.DataFrame],
                         problems: list[str], failed: set[str]) -> None:
     for col in table.columns:
@@ -332,6 +344,11 @@ def _cross_table_problems(data_dir: Path, loaded: dict[str, pd.DataFrame], probl
             problems.append(f"{_where(c_path, row, 'last_search', conditions.attrs['lines'])}: date in the future ({value})")
 
 
+def chapter_conditions(conditions: pd.DataFrame) -> pd.DataFrame:
+    """Conditions that get a chapter: all but the cross-cutting 'general' bucket."""
+    return conditions[conditions["category"] != "cross-cutting"]
+
+
 @dataclass(frozen=True)
 class Dataset:
     """All tables, validated. Frames are indexed by their CSV line number."""
@@ -351,6 +368,10 @@ class Dataset:
     review_studies: pd.DataFrame
     fingerprint: str
     row_counts: dict
+
+    @property
+    def chapter_conditions(self) -> pd.DataFrame:
+        return chapter_conditions(self.conditions)
 
     @property
     def coding(self) -> pd.DataFrame:
@@ -383,6 +404,7 @@ def load_tables(data_dir: Path) -> Dataset:
         if len(problems) == before:
             _schema_problems(path, table, frame, problems)
             _row_rule_problems(path, table, frame, problems)
+            _list_value_problems(path, table, frame, problems)
             _reference_problems(path, table, frame, loaded, problems, failed)
         loaded[name] = frame
         if len(problems) > before:

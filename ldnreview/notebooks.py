@@ -12,6 +12,7 @@ import pandas as pd
 import yaml
 
 from . import paths
+from .load import chapter_conditions
 from . import grade
 from .chapter import in_sentence
 
@@ -109,11 +110,6 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb.metadata.pop("widgets", None)
     nb.metadata["language_info"] = {"name": "python"}
     return nb
-
-
-def chapter_conditions(conditions: pd.DataFrame) -> pd.DataFrame:
-    """Conditions that get a chapter: all but the cross-cutting 'general' bucket."""
-    return conditions[conditions["category"] != "cross-cutting"]
 
 
 def scaffold(conditions: pd.DataFrame) -> list[Path]:

@@ -74,6 +74,15 @@ ATTRIBUTIONS = ("correct", "wrong_source", "source_not_found", "no_source_named"
 EVIDENCE_VERDICTS = ("supported", "partly_supported", "not_supported", "contradicted", "no_evidence")
 CERTAINTY_LEVELS = ("high", "moderate", "low", "very low", "not_applicable")
 CLAIM_TIERS = ("trial", "observational", "case_report", "mechanism", "practice_guidance")
+# The proposed mechanisms the mechanism chapter is organised by: the allowed values of studies.mechanism.
+MECHANISMS = {
+    "opioid-growth-factor": "Opioid growth factor and its receptor (OGF–OGFr)",
+    "immune-cell-receptors": "Opioid receptors on immune cells",
+    "tlr4-microglia": "Toll-like receptor 4 and microglia",
+    "regulatory-t-cells": "Regulatory T cells",
+    "contrary-findings": "Null and contrary findings",
+    "pharmacology": "Pharmacology, dosing and safety reviews",
+}
 MECHANISM_TIERS = ("human", "animal", "in_vitro", "hypothesis")
 CATEGORIES = (
     "gastrointestinal",
@@ -129,11 +138,6 @@ class Table:
     # Rules that involve two columns of the same row: (name, left, op, right).
     row_rules: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)
 
-    def column(self, name: str) -> Column:
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(name)
 
 
 def this_year() -> int:
@@ -210,7 +214,8 @@ STUDIES = Table(
           "Its participants are not counted again.", references=("studies", "study_id")),
         C("mechanism_tier", "string", "For mechanism papers: human, animal, in_vitro or hypothesis.",
           allowed=MECHANISM_TIERS),
-        C("mechanism", "string", "For mechanism papers: which proposed mechanism it bears on."),
+        C("mechanism", "string", "For mechanism papers: which proposed mechanisms it bears on, joined by '; '.",
+          allowed=tuple(MECHANISMS), list_sep=";"),
         C("control", "string", "How LDN was compared (clinical studies): randomised against placebo, an active drug or usual "
           "care; a concurrent non-randomised group; historical controls; the same people before and on LDN; or none.",
           allowed=CONTROLS),
@@ -487,7 +492,7 @@ def pandera_schema(table: Table):
     columns = {}
     for col in table.columns:
         checks = []
-        if col.allowed is not None:
+        if col.allowed is not None and not col.list_sep:  # lists are checked value by value in load
             checks.append(pa.Check.isin(col.allowed, error=f"one of {', '.join(col.allowed)}"))
         if col.pattern is not None:
             checks.append(pa.Check.str_matches(col.pattern, error=f"matches {col.pattern}"))

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from ldnreview import Chapter, load
-from ldnreview.notebooks import chapter_conditions
+from ldnreview.load import chapter_conditions
 
 DATA = load()
 CONDITIONS = list(chapter_conditions(DATA.conditions)["condition"])

@@ -9,8 +9,9 @@ import shutil
 
 import pytest
 
-from ldnreview import Chapter, crosscut, figures, load, paths
-from ldnreview.notebooks import chapter_conditions
+from ldnreview import Chapter, figures, load, paths
+from ldnreview.pages import claims_audit, dosing, evidence_map, methods
+from ldnreview.load import chapter_conditions
 
 ROOT = paths.root()
 
@@ -31,8 +32,9 @@ def render_every_figure():
         chapter.evidence_figure()
         chapter.dose_figure()
         chapter.outcome_results()
-    for name in ("evidence_map_figure", "all_doses_figure", "verdict_figure"):
-        getattr(crosscut, name)(data)
+    for page_figure in (evidence_map.evidence_map_figure, dosing.all_doses_figure, claims_audit.verdict_figure,
+                        methods.study_flow):
+        page_figure(data)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +85,7 @@ def test_figure_renders_for_book_and_jupyter(monkeypatch, tmp_path):
 
 def test_importing_the_package_changes_no_matplotlib_state():
     code = ("import matplotlib; before = (matplotlib.get_backend(), dict(matplotlib.rcParams)); "
-            "import ldnreview, ldnreview.figures, ldnreview.chapter, ldnreview.crosscut; "
+            "import ldnreview, ldnreview.figures, ldnreview.chapter, ldnreview.pages.evidence_map; "
             "from ldnreview import Chapter; Chapter('fibromyalgia').evidence_figure; "
             "assert matplotlib.get_backend() == before[0], 'backend changed'; "
             "changed = {k for k, v in matplotlib.rcParams.items() if before[1].get(k) != v}; "

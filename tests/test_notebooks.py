@@ -9,7 +9,8 @@ import pytest
 
 from ldnreview import load, notebooks, paths
 from ldnreview.chapter import fingerprint_line
-from ldnreview.notebooks import SECTIONS, chapter_conditions
+from ldnreview.load import chapter_conditions
+from ldnreview.notebooks import SECTIONS
 
 ROOT = paths.root()
 ALL = notebooks.notebooks()

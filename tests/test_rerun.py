@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from importlib.metadata import requires
 
 import nbformat
 from nbclient import NotebookClient

@@ -1,0 +1,35 @@
+"""What every cross-cutting page shares: the dataset, figure export, links to chapters, lists of citations
+and the cite box that ends each page."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import cite, figures, tables
+from ..load import Dataset, load
+from ..output import Block, DocLink, Paragraph, Span
+
+
+def dataset(data: Dataset | None) -> Dataset:
+    return data or load()
+
+
+def save_figure(fig, name: str, caption: str, alt: str) -> Block:
+    if fig is None:
+        return Paragraph(f"Not enough data for the {name.replace('-', ' ')} figure.")
+    return figures.save(fig, name, caption, alt)
+
+
+def chapter_link(condition: str, name: str) -> DocLink:
+    docname = f"book/conditions/{condition}"
+    return DocLink(docname, name, cite.book_meta().page_url(docname))
+
+
+def cites(rows: pd.DataFrame, empty: str = "–") -> Span | str:
+    """Studies as a comma-separated list of citations."""
+    pieces = [piece for i, (_, r) in enumerate(rows.iterrows()) for piece in ((", " if i else ""), tables.cite(r))]
+    return Span(*pieces) if pieces else empty
+
+
+def cite_box(title: str, docname: str) -> Block:
+    return cite.chapter_cite_box(title, docname)

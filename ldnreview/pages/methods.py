@@ -1,0 +1,136 @@
+"""How studies were found, checked and graded: the methods page. Each function is one section of the page."""
+
+from __future__ import annotations
+
+from .. import figures, grade, schema, tables, words
+from ..load import Dataset
+from ..output import Block, Bullets, Code, Download, Paragraph, Prose, Span, Strong, join, table
+from .common import dataset, save_figure
+
+
+def search_summary(data: Dataset | None = None) -> Block:
+    d = dataset(data)
+    last = d.conditions["last_search"].max()
+    chapters = d.chapter_conditions
+    return Paragraph(
+        f"Searches for all {len(chapters)} conditions were last run on ", Strong(last), ". "
+        f"The dataset holds {len(d.studies)} verified records: "
+        + ", ".join(words.count(n, tables.DESIGN_NAMES[k])
+                    for k, n in d.studies["design"].value_counts().reindex(list(tables.DESIGN_NAMES)).dropna().astype(int).items())
+        + "."
+    )
+
+
+def searches_table(data: Dataset | None = None) -> Block:
+    d = dataset(data)
+    counts = d.studies["condition"].value_counts()
+    rows = [[r.display_name, int(counts.get(r.condition, 0)), r.last_search,
+             "; ".join(s.strip() for s in r.search_terms.split("|"))]
+            for r in d.conditions.sort_values("display_name", kind="stable").itertuples()]
+    return table(["Condition", "Records", "Last search", "Queries run"], rows)
+
+
+def levels_table() -> Block:
+    return table(["Rank", "Evidence level", "Rule"], [[lv.rank, lv.label, lv.rule] for lv in grade.LEVELS])
+
+
+def certainty_rules() -> Block:
+    return Prose(
+        "Certainty of the evidence of benefit is rated for each condition from its clinical studies, in the spirit of GRADE "
+        "and from coded fields only (never from free text). The rules are applied by `ldnreview.grade.certainty`; every "
+        "reason is recorded, even once the floor is reached:\n\n"
+        "1. **Deciding studies**: the randomised trials if there are any; otherwise the non-randomised studies with a "
+        "concurrent comparison group; otherwise the uncontrolled studies. Secondary reports of a trial are never counted again; "
+        "studies whose main outcome is a laboratory measure are not clinical evidence.\n"
+        "2. **Start** at *high* for randomised trials and *low* for non-randomised controlled studies. A body of evidence with "
+        "no concurrent comparison group (single-arm trials, before-after studies, case series and reports) is *very low* and "
+        "can never be rated higher.\n"
+        f"3. **Risk of bias** (from the per-study judgements): rate down twice if at least {grade.ROB_SERIOUS_SHARE:.0%} of the "
+        "deciding participants are in studies at high (RoB 2) or serious or critical (ROBINS-I) risk of bias, once if that share "
+        "is reached counting studies with some concerns or no information.\n"
+        f"4. **Imprecision**: rate down twice if the deciding studies have fewer than {grade.RANDOMISED_POOL_VERY_SERIOUS} "
+        f"participants in all, once if fewer than {grade.RANDOMISED_POOL_SERIOUS}; once more for a single study.\n"
+        f"5. **Indirectness**: rate down once if most deciding participants are in studies whose main outcome is a biomarker or "
+        f"drugs dispensed, once if most are in studies whose population only partly matches, and once if no randomised trial "
+        f"lasted longer than {grade.SHORT_TRIAL_WEEKS} weeks.\n"
+        "6. **Inconsistency and publication bias** need effect estimates per outcome and are not judged by counting studies "
+        "with significant results; per-outcome ratings are the next step of this review.\n"
+        "7. The rating never goes below *very low*. Reviews and mechanism papers are shown but never counted.\n\n"
+        + "\n".join(f"- **{w}**: {m}." for w, m in grade.CERTAINTY_MEANING.items())
+        + "\n"
+    )
+
+
+def data_dictionary() -> Block:
+    parts = []
+    for name in schema.LOAD_ORDER:
+        t = schema.TABLES[name]
+        rows = []
+        for c in t.columns:
+            rules: list = []
+            if c.required:
+                rules.append("required")
+            if c.unique:
+                rules.append("unique")
+            if c.allowed:
+                rules.append(Span("one of: ", *[piece for i, a in enumerate(c.allowed) for piece in ((", " if i else ""), Code(a))]))
+            if c.pattern:
+                rules.append(Span("pattern ", Code(c.pattern)))
+            if c.minimum is not None:
+                rules.append(f"≥ {c.minimum:g}")
+            if c.maximum is not None:
+                rules.append(f"≤ {c.maximum:g}")
+            if c.name == "year":
+                rules.append("≤ the current year")
+            if c.references:
+                rules.append(Span("must exist in ", Code(f"{c.references[0]}.{c.references[1]}")))
+            rows.append([Code(c.name), c.kind, c.description, Span(*[p for i, r in enumerate(rules) for p in (("; " if i else ""), r)])])
+        for rule, *_ in t.row_rules:
+            rows.append(["(row rule)", "", rule, "checked on every row"])
+        parts.append(Paragraph(Strong(Code(t.filename)), ": ", t.description))
+        parts.append(table(["Column", "Type", "Meaning", "Rules"], rows))
+    return join(*parts)
+
+
+def downloads() -> Block:
+    items = [Span(Download(f"data/{t.filename}"), ": ", t.description) for t in (schema.TABLES[n] for n in schema.LOAD_ORDER)]
+    items.append(Span(Download("data/datapackage.json"), ": the machine-readable data dictionary "
+                      "(Frictionless Data Package), generated from the same schema the validator uses."))
+    items.append(Span(Download("book/references.bib"), ": every study as BibTeX, generated from ", Code("studies.csv"), "."))
+    return Bullets(items)
+
+
+def study_flow(data: Dataset | None = None) -> Block:
+    d = dataset(data)
+    counts = tables.flow_counts(d)
+    fig = figures.prisma_flow(counts, "Study flow (PRISMA 2020), all conditions")
+    alt = (f"PRISMA 2020 flow diagram: {counts['identified']:,} records from {counts['searches']:,} queries, {counts['relevant']:,} "
+           f"relevant records logged, {counts['duplicates']:,} duplicates, {counts['assessed']:,} reports assessed, "
+           f"{counts['excluded']:,} excluded, {counts['awaiting']:,} awaiting classification, {counts['ongoing']:,} ongoing, "
+           f"{counts['included']:,} studies in the review.")
+    return join(save_figure(fig, "prisma-flow", "How the logged searches led to the studies in the review. Every number is computed "
+                      "from data/searches.csv, data/records.csv and the study tables. Source: data/.", alt),
+                tables.flow_table(d))
+
+
+def excluded_studies(data: Dataset | None = None) -> Block:
+    d = dataset(data)
+    counts = d.excluded["reason"].value_counts()
+    summary = Paragraph(f"{words.count(len(d.excluded), 'study')} were read and excluded: "
+                        + ", ".join(f"{n} {tables.EXCLUSION_WORDS[r]}" for r, n in counts.sort_index().items()) + ".")
+    return join(summary, tables.excluded_table(d.excluded))
+
+
+def review_accounting(data: Dataset | None = None) -> Block:
+    """Where each study that a review in the data included is accounted for."""
+    d = dataset(data)
+    words_for = {"included": "in the review's tables", "awaiting": "awaiting classification", "excluded": "excluded",
+                 "unknown_list": "list not shown on any page"}
+    rows = [[r["review_id"], r["included_citation"], r["matched_id"], words_for[r["decision"]], r["note"]]
+            for _, r in d.review_studies.sort_values(["review_id", "decision"], kind="stable").iterrows()]
+    return table(["Review", "Study it included, as described", "Our record", "Where it is", "Note"], rows)
+
+
+def awaiting_all(data: Dataset | None = None) -> Block:
+    d = dataset(data)
+    return tables.awaiting_table(d.awaiting)
