@@ -36,14 +36,14 @@ def browse(chromium, base_url: str, docs: list[str]) -> dict:
         page.on("request", lambda r, requests=requests: requests.append(r.url))
         response = page.goto(f"{base_url}/{doc}.html", wait_until="load")
         site.load_all_images(page)
-        # The page's own messages and requests, taken before axe adds its own: axe re-fetches
-        # stylesheets and resolves the theme's @import against the page, not the sheet (a 404).
-        page_errors, page_requests = list(errors), list(requests)
+        # Console messages are taken before axe runs: axe re-fetches stylesheets and resolves the
+        # theme's @import against the page, not the sheet, which logs a 404 that is axe's own.
+        page_errors = list(errors)
         violations = axe.run(page).response["violations"]
         results[doc] = {
             "status": response.status,
             "errors": [e for e in page_errors if not any(a in e for a in CONSOLE_ALLOWLIST)],
-            "requests": page_requests,
+            "requests": list(requests),  # every request, during axe too: none may leave the site
             "broken_images": page.evaluate("() => Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src)"),
             "images_without_alt": page.evaluate("() => Array.from(document.images).filter(i => !i.alt && !i.closest('.navbar-brand')).map(i => i.src)"),
             "meta": page.evaluate("() => Array.from(document.querySelectorAll('meta[name^=citation_], meta[property^=\"og:\"]'))"
