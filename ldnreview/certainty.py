@@ -15,6 +15,7 @@ Effects follow :mod:`ldnreview.synthesis`: standardised mean differences, negati
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,9 +57,7 @@ SOURCES = (GRADE6_URL, GRADE34_URL, SANTESSO_URL)
 def optimal_information_size(smd: float = 0.2, alpha: float = 0.05, power: float = 0.8) -> int:
     """Participants in one adequately powered two-arm trial to detect ``smd`` (GRADE 6's OIS):
     2 x ceil(2 (z_alpha/2 + z_beta)^2 / smd^2); 786 for SMD 0.2, two-sided 5% and 80% power."""
-    from scipy import stats
-
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
     return 2 * math.ceil(2 * z**2 / smd**2)
 
 

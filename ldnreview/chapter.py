@@ -194,15 +194,17 @@ class Chapter:
             if result.main is None or result.main.k < 2:
                 continue
             threshold = ce.THRESHOLDS[r["domain"]]
-            fig = forest.forest_plot(
-                result.main, outcome=r["outcome"], labels=labels, threshold=threshold.shown(threshold.high),
-                reviews=forest.review_estimates(self.data.outcomes, self.data.studies, self.key, r["domain"]),
-                title=f"{self.title}: {r['outcome'].lower()}, LDN versus placebo")
+            reviews = forest.review_estimates(self.data.outcomes, self.data.studies, self.key, r["domain"])
+
+            def draw(result=result, r=r, threshold=threshold, reviews=reviews):
+                return forest.forest_plot(result.main, outcome=r["outcome"], labels=labels,
+                                          threshold=threshold.shown(threshold.high), reviews=reviews,
+                                          title=f"{self.title}: {r['outcome'].lower()}, LDN versus placebo")
             m = result.main
             alt = (f"Forest plot of {words.count(m.k, 'randomised trial')} of LDN versus placebo for {r['outcome'].lower()} in "
                    f"{self.name}: pooled {m.measure} {sof.ce_fmt(m.shown(m.estimate))} (95% CI {sof.ce_fmt(m.shown(m.ci_low))} "
                    f"to {sof.ce_fmt(m.shown(m.ci_high))}), I² {100 * (m.i2 or 0):.0f}%.")
-            out.append(figures.save(fig, f"{self.key}-pooled-{r['domain'].replace('_', '-')}",
+            out.append(figures.save(draw, f"{self.key}-pooled-{r['domain'].replace('_', '-')}",
                                     f"{r['outcome']}: each trial's effect with its 95% confidence interval, and the "
                                     "random-effects pooled estimate (diamond) with its prediction interval. Source: data/outcomes.csv.",
                                     alt))
@@ -238,12 +240,13 @@ class Chapter:
         rob = rob.assign(_order=rob["study_id"].map({s: i for i, s in enumerate(order)})).sort_values(["_order", "rob_id"], kind="stable")
         labels = {r["study_id"]: words.study_label(r) for _, r in self.studies.iterrows()}
         domains = [d for d in tables.ROB_DOMAIN_NAMES if d in set(rob["domain"])]
-        fig = figures.traffic_light(rob, labels, domains, tables.ROB_DOMAIN_NAMES, f"{self.title}: risk of bias by study and domain")
+        def draw():
+            return figures.traffic_light(rob, labels, domains, tables.ROB_DOMAIN_NAMES, f"{self.title}: risk of bias by study and domain")
         overall = rob[rob["domain"] == "overall"]["judgement"].value_counts()
         alt = (f"Traffic-light chart of risk of bias for {words.count(rob['study_id'].nunique(), 'study')} of LDN in {self.name}: overall "
                + ", ".join(f"{n} {tables.ROB_WORDS[j]}" for j, n in overall.sort_index().items()) + ".")
         return join(
-            figures.save(fig, f"{self.key}-risk-of-bias",
+            figures.save(draw, f"{self.key}-risk-of-bias",
                          "Risk of bias of each clinical study, by domain (RoB 2 for randomised trials, ROBINS-I for non-randomised "
                          "comparisons; uncontrolled designs are critical for want of a comparison group). Source: data/risk_of_bias.csv.", alt),
             tables.risk_of_bias_table(rob, self.studies),
@@ -267,14 +270,16 @@ class Chapter:
             return Paragraph("No studies to list.")
         return tables.study_table(self.studies)
 
-    def _figure(self, fig, kind: str, caption: str, alt: str) -> Block:
-        if fig is None:
+    def _figure(self, draw, kind: str, caption: str, alt: str) -> Block:
+        shown = figures.save(draw, f"{self.key}-{kind}", caption, alt)
+        if shown is None:
             return Paragraph("No study of this condition reports what this figure needs, so it is not drawn.")
-        return figures.save(fig, f"{self.key}-{kind}", caption, alt)
+        return shown
 
     def evidence_figure(self) -> Block:
         clinical = self.clinical
-        fig = figures.evidence_strength(self.clinical, self.key, f"{self.title}: evidence by level and size")
+        def fig():
+            return figures.evidence_strength(self.clinical, self.key, f"{self.title}: evidence by level and size")
         alt = (f"Scatter plot of {words.count(len(clinical), 'clinical study')} of LDN in {self.name} "
                f"({words.count(len(self.randomised), 'randomised trial')}, {self.certainty.participants:,} participants) "
                f"by evidence level and number of participants; marker shape and colour give each study's reported direction.")
@@ -284,7 +289,8 @@ class Chapter:
 
     def dose_figure(self) -> Block:
         dosed = self.studies[self.studies["dose_max_mg"].notna()]
-        fig = figures.dose_ranges(self.studies, f"{self.title}: daily doses studied")
+        def fig():
+            return figures.dose_ranges(self.studies, f"{self.title}: daily doses studied")
         if len(dosed):
             alt = (f"Dose ranges of {len(dosed)} studies of LDN in {self.name}, from "
                    f"{tables.fmt_number(dosed['dose_min_mg'].min(), 4)} to {tables.fmt_number(dosed['dose_max_mg'].max(), 4)} mg per day, "

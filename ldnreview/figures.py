@@ -10,8 +10,11 @@ PNG in the book and embeds the SVG in Jupyter.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+import os
 import textwrap
+from pathlib import Path
 
 import matplotlib
 from matplotlib import colors
@@ -90,16 +93,39 @@ def new_figure(**kwargs) -> MplFigure:
     return MplFigure(**kwargs)
 
 
-def save(fig: MplFigure, name: str, caption, alt: str) -> Figure:
-    """Write ``<figures>/<name>.svg`` and ``.png`` with metadata that never changes.
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Digest of everything that decides how a figure looks: the package's code and matplotlib's version."""
+    digest = hashlib.sha256(matplotlib.__version__.encode())
+    for source in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
 
-    The SVG is the full vector description of the figure, so when it comes out byte-identical to the
-    file already on disk (and the PNG exists) the PNG is current too and is not rendered again:
-    the PNG raster is the slowest step of executing a chapter.
+
+def _drawing_key(name: str) -> str:
+    from .load import fingerprint
+
+    return hashlib.sha256(f"{name}|{fingerprint(paths.data_dir())}|{_code_digest()}".encode()).hexdigest()[:20]
+
+
+def save(draw, name: str, caption, alt: str) -> Figure | None:
+    """Write ``<figures>/<name>.svg`` and ``.png`` with metadata that never changes; None when ``draw``
+    (a figure, or a function returning one or None) has nothing to draw.
+
+    A figure is a function of the data and the package's code, so its SVG is remembered under a key made of
+    both (in ``_build/figure-cache``): while neither changes and the exported files match, it is not drawn
+    again. When the SVG comes out byte-identical to the file on disk the PNG is current too and is not
+    rasterised again: drawing and the PNG raster are the slowest steps of executing a chapter.
     """
     out = paths.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     svg, png = out / f"{name}.svg", out / f"{name}.png"
+    remembered = paths.root() / "_build" / "figure-cache" / f"{name}-{_drawing_key(name)}.svg"
+    if callable(draw) and remembered.exists() and png.exists() and svg.exists() and svg.read_bytes() == remembered.read_bytes():
+        return Figure(name=name, caption=caption, alt=alt, svg=remembered.read_bytes())
+    fig = draw() if callable(draw) else draw
+    if fig is None:
+        return None
     with matplotlib.rc_context(STYLE):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
@@ -107,6 +133,10 @@ def save(fig: MplFigure, name: str, caption, alt: str) -> Figure:
         if not (svg.exists() and png.exists() and svg.read_bytes() == content):
             svg.write_bytes(content)
             fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
+    remembered.parent.mkdir(parents=True, exist_ok=True)
+    partial = remembered.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(content)
+    partial.replace(remembered)  # atomic: parallel kernels never read half a file
     return Figure(name=name, caption=caption, alt=alt, svg=content)
 
 

@@ -1,7 +1,7 @@
 """Forest plot of one pooled comparison: one measure per axis, favours labels, pooled diamond.
 
 :func:`forest_plot` returns a :class:`matplotlib.figure.Figure` built without pyplot's global figure state and
-drawn inside ``plt.rc_context``, so calling it changes nothing for other figures; saving is the caller's job.
+drawn inside ``matplotlib.rc_context``, so calling it changes nothing for other figures; saving is the caller's job.
 
 Systematic reviews' own pooled estimates are never drawn beside the trials they contain: when given, they go in
 a separate panel below, one panel per measure, each with its own axis label.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
@@ -106,7 +106,7 @@ def forest_plot(pooled: Pooled, *, outcome: str, labels: dict[str, str] | None =
         by_measure.setdefault(r.measure, []).append(r)
     n_rows = len(effects) + (2 if pooled.k >= 2 else 0)
     heights = [max(n_rows, 2) + 1.5] + [len(v) + 1.5 for v in by_measure.values()]
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(8.0, 0.42 * sum(heights) + 1.4), layout="constrained")
         axes = fig.subplots(len(heights), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)[:, 0]
         ax = axes[0]

@@ -27,11 +27,11 @@ Formula sources (pages looked at; the methods page cites the same addresses):
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 HANDBOOK_CH6 = "https://training-noproxy.cochrane.org/de/handbook/archive/v6.4/chapter-06"
 HANDBOOK51_7733_COPY = "http://miliebay.blogg.se/2023/july/7-permute-2.html"
@@ -50,10 +50,20 @@ COMPARISONS = ("randomised_placebo",)  # what "LDN vs comparator" means in a poo
 
 # --- conversions ------------------------------------------------------------------------------------------------
 
+def quantile(q: float, df: float | None = None) -> float:
+    """The q-quantile of the standard normal (``df`` None) or of Student's t on ``df``. The normal comes from the
+    standard library; scipy is imported only when a t quantile is needed, so a chapter that pools nothing
+    never pays for importing it."""
+    if df is None:
+        return NormalDist().inv_cdf(q)
+    from scipy import stats
+
+    return float(stats.t.ppf(q, df))
+
+
 def critical_value(level: float = 0.95, df: float | None = None) -> float:
     """Two-sided critical value: normal when ``df`` is None (large samples), else Student's t on ``df``."""
-    q = 1 - (1 - level) / 2
-    return float(stats.norm.ppf(q) if df is None else stats.t.ppf(q, df))
+    return quantile(1 - (1 - level) / 2, df)
 
 
 def se_from_ci(low: float, high: float, level: float = 0.95, df: float | None = None) -> float:
@@ -78,8 +88,7 @@ def se_from_p(estimate: float, p: float, df: float | None = None) -> float:
         raise ValueError("P must be strictly between 0 and 1")
     if estimate == 0:
         raise ValueError("an estimate of exactly zero carries no information about its SE")
-    q = 1 - p / 2
-    crit = float(stats.norm.ppf(q) if df is None else stats.t.ppf(q, df))
+    crit = quantile(1 - p / 2, df)
     return abs(estimate) / crit
 
 
@@ -456,7 +465,7 @@ def pool(effects, *, method_re: str = RE_METHOD) -> Pooled:
     i2 = max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
     pi_low = pi_high = None
     if k >= 3:
-        half = float(stats.t.ppf(0.975, k - 2)) * math.sqrt(tau2 + se**2)
+        half = quantile(0.975, k - 2) * math.sqrt(tau2 + se**2)
         pi_low, pi_high = mu - half, mu + half
     label = {"dl": RE_METHOD_LABEL, "pm": "random effects (Paule-Mandel)"}[method_re]
     return Pooled(mu, low, high, k, se, tau2=tau2, i2=i2, q=q, pi_low=pi_low, pi_high=pi_high, method=label,

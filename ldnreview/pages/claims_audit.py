@@ -22,9 +22,9 @@ def verdict_counts(data: Dataset | None = None) -> Block:
 
 def verdict_figure(data: Dataset | None = None) -> Block:
     d = dataset(data)
-    fig = figures.verdicts(d.claims, schema.EVIDENCE_VERDICTS, "Does the evidence support the article's claims? By section")
+    draw = lambda: figures.verdicts(d.claims, schema.EVIDENCE_VERDICTS, "Does the evidence support the article's claims? By section")
     counts = d.claims["evidence"].value_counts()
-    return save_figure(fig, "claims-verdicts",
+    return save_figure(draw, "claims-verdicts",
                  "Claims of the popular article in each of its sections, by evidence verdict (colour and hatching). Source: data/claims.csv.",
                  "Stacked bar chart of claims per article section by evidence verdict: " + ", ".join(
                      f"{int(counts.get(v, 0))} {v.replace('_', ' ')}" for v in schema.EVIDENCE_VERDICTS) + ".")

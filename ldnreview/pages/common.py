@@ -14,10 +14,10 @@ def dataset(data: Dataset | None) -> Dataset:
     return data or load()
 
 
-def save_figure(fig, name: str, caption: str, alt: str) -> Block:
-    if fig is None:
-        return Paragraph(f"Not enough data for the {name.replace('-', ' ')} figure.")
-    return figures.save(fig, name, caption, alt)
+def save_figure(draw, name: str, caption: str, alt: str) -> Block:
+    """``draw`` returns the figure (or None); it is called only when the figure is not already current."""
+    shown = figures.save(draw, name, caption, alt)
+    return Paragraph(f"Not enough data for the {name.replace('-', ' ')} figure.") if shown is None else shown
 
 
 def chapter_link(condition: str, name: str) -> DocLink:

@@ -56,11 +56,11 @@ def dose_summary(data: Dataset | None = None) -> Block:
 def all_doses_figure(data: Dataset | None = None) -> Block:
     d = dataset(data)
     clinical = grade.primary_clinical(d.studies)
-    fig = figures.dose_ranges(clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True,
+    draw = lambda: figures.dose_ranges(clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True,
                               condition_names=words.condition_names(d.conditions))
     dosed = clinical[clinical["dose_max_mg"].notna()]
     low = dosed["dose_min_mg"].fillna(dosed["dose_max_mg"]).min() if len(dosed) else None
-    return save_figure(fig, "dose-ranges-all",
+    return save_figure(draw, "dose-ranges-all",
                  f"Daily naltrexone dose in each clinical study with a reported dose, across all conditions, against the usual LDN band "
                  f"({words.band_text()}). Source: data/studies.csv.",
                  f"Dose ranges of {len(dosed)} clinical studies on a log scale, from {tables.fmt_number(low, 4)} to "

@@ -84,9 +84,9 @@ def evidence_map_figure(data: Dataset | None = None) -> Block:
     d = dataset(data)
     clinical = grade.primary_clinical(d.studies)
     ratings = dict(zip(*[certainty_frame(d)[c] for c in ("condition", "certainty")]))
-    fig = figures.evidence_map(d.studies, d.chapter_conditions, ratings,
+    draw = lambda: figures.evidence_map(d.studies, d.chapter_conditions, ratings,
                                "Clinical studies of LDN by condition and evidence level")
-    return save_figure(fig, "evidence-map",
+    return save_figure(draw, "evidence-map",
                  "Each bubble is one condition at one evidence level: its area grows with participants and the number inside is "
                  "the count of studies. Its colour and pattern give the certainty of that condition's evidence, rated on the "
                  "methods page; no study is counted as a vote. Source: data/studies.csv and data/risk_of_bias.csv.",

@@ -103,12 +103,12 @@ def downloads() -> Block:
 def study_flow(data: Dataset | None = None) -> Block:
     d = dataset(data)
     counts = tables.flow_counts(d)
-    fig = figures.prisma_flow(counts, "Study flow (PRISMA 2020), all conditions")
+    draw = lambda: figures.prisma_flow(counts, "Study flow (PRISMA 2020), all conditions")
     alt = (f"PRISMA 2020 flow diagram: {counts['identified']:,} records from {counts['searches']:,} queries, {counts['relevant']:,} "
            f"relevant records logged, {counts['duplicates']:,} duplicates, {counts['assessed']:,} reports assessed, "
            f"{counts['excluded']:,} excluded, {counts['awaiting']:,} awaiting classification, {counts['ongoing']:,} ongoing, "
            f"{counts['included']:,} studies in the review.")
-    return join(save_figure(fig, "prisma-flow", "How the logged searches led to the studies in the review. Every number is computed "
+    return join(save_figure(draw, "prisma-flow", "How the logged searches led to the studies in the review. Every number is computed "
                       "from data/searches.csv, data/records.csv and the study tables. Source: data/.", alt),
                 tables.flow_table(d))
 
