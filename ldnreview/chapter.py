@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import certainty as ce
-from . import cite, figures, forest, grade, sof, tables, words
+from . import cite, export, grade, sof, tables, words
 from . import synthesis as sy
 from .load import Dataset, load
 from .output import Admonition, Block, Bullets, Code, Group, Paragraph, Span, Strong, join, table
@@ -194,17 +194,15 @@ class Chapter:
             if result.main is None or result.main.k < 2:
                 continue
             threshold = ce.THRESHOLDS[r["domain"]]
-            reviews = forest.review_estimates(self.data.outcomes, self.data.studies, self.key, r["domain"])
-
-            def draw(result=result, r=r, threshold=threshold, reviews=reviews):
-                return forest.forest_plot(result.main, outcome=r["outcome"], labels=labels,
-                                          threshold=threshold.shown(threshold.high), reviews=reviews,
-                                          title=f"{self.title}: {r['outcome'].lower()}, LDN versus placebo")
+            draw = export.drawing(
+                "forest", "forest_plot", result.main, outcome=r["outcome"], labels=labels,
+                threshold=threshold.shown(threshold.high), title=f"{self.title}: {r['outcome'].lower()}, LDN versus placebo",
+                reviews=sy.review_estimates(self.data.outcomes, self.data.studies, self.key, r["domain"]))
             m = result.main
             alt = (f"Forest plot of {words.count(m.k, 'randomised trial')} of LDN versus placebo for {r['outcome'].lower()} in "
                    f"{self.name}: pooled {m.measure} {sof.ce_fmt(m.shown(m.estimate))} (95% CI {sof.ce_fmt(m.shown(m.ci_low))} "
                    f"to {sof.ce_fmt(m.shown(m.ci_high))}), I² {100 * (m.i2 or 0):.0f}%.")
-            out.append(figures.save(draw, f"{self.key}-pooled-{r['domain'].replace('_', '-')}",
+            out.append(export.save(draw, f"{self.key}-pooled-{r['domain'].replace('_', '-')}",
                                     f"{r['outcome']}: each trial's effect with its 95% confidence interval, and the "
                                     "random-effects pooled estimate (diamond) with its prediction interval. Source: data/outcomes.csv.",
                                     alt))
@@ -240,13 +238,13 @@ class Chapter:
         rob = rob.assign(_order=rob["study_id"].map({s: i for i, s in enumerate(order)})).sort_values(["_order", "rob_id"], kind="stable")
         labels = {r["study_id"]: words.study_label(r) for _, r in self.studies.iterrows()}
         domains = [d for d in tables.ROB_DOMAIN_NAMES if d in set(rob["domain"])]
-        def draw():
-            return figures.traffic_light(rob, labels, domains, tables.ROB_DOMAIN_NAMES, f"{self.title}: risk of bias by study and domain")
+        draw = export.drawing("figures", "traffic_light", rob, labels, domains, tables.ROB_DOMAIN_NAMES,
+                              f"{self.title}: risk of bias by study and domain")
         overall = rob[rob["domain"] == "overall"]["judgement"].value_counts()
         alt = (f"Traffic-light chart of risk of bias for {words.count(rob['study_id'].nunique(), 'study')} of LDN in {self.name}: overall "
                + ", ".join(f"{n} {tables.ROB_WORDS[j]}" for j, n in overall.sort_index().items()) + ".")
         return join(
-            figures.save(draw, f"{self.key}-risk-of-bias",
+            export.save(draw, f"{self.key}-risk-of-bias",
                          "Risk of bias of each clinical study, by domain (RoB 2 for randomised trials, ROBINS-I for non-randomised "
                          "comparisons; uncontrolled designs are critical for want of a comparison group). Source: data/risk_of_bias.csv.", alt),
             tables.risk_of_bias_table(rob, self.studies),
@@ -271,15 +269,14 @@ class Chapter:
         return tables.study_table(self.studies)
 
     def _figure(self, draw, kind: str, caption: str, alt: str) -> Block:
-        shown = figures.save(draw, f"{self.key}-{kind}", caption, alt)
+        shown = export.save(draw, f"{self.key}-{kind}", caption, alt)
         if shown is None:
             return Paragraph("No study of this condition reports what this figure needs, so it is not drawn.")
         return shown
 
     def evidence_figure(self) -> Block:
         clinical = self.clinical
-        def fig():
-            return figures.evidence_strength(self.clinical, self.key, f"{self.title}: evidence by level and size")
+        fig = export.drawing("figures", "evidence_strength", self.clinical, self.key, f"{self.title}: evidence by level and size")
         alt = (f"Scatter plot of {words.count(len(clinical), 'clinical study')} of LDN in {self.name} "
                f"({words.count(len(self.randomised), 'randomised trial')}, {self.certainty.participants:,} participants) "
                f"by evidence level and number of participants; marker shape and colour give each study's reported direction.")
@@ -289,8 +286,7 @@ class Chapter:
 
     def dose_figure(self) -> Block:
         dosed = self.studies[self.studies["dose_max_mg"].notna()]
-        def fig():
-            return figures.dose_ranges(self.studies, f"{self.title}: daily doses studied")
+        fig = export.drawing("figures", "dose_ranges", self.studies, f"{self.title}: daily doses studied")
         if len(dosed):
             alt = (f"Dose ranges of {len(dosed)} studies of LDN in {self.name}, from "
                    f"{tables.fmt_number(dosed['dose_min_mg'].min(), 4)} to {tables.fmt_number(dosed['dose_max_mg'].max(), 4)} mg per day, "

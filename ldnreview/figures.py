@@ -10,11 +10,7 @@ PNG in the book and embeds the SVG in Jupyter.
 from __future__ import annotations
 
 import functools
-import hashlib
-import io
-import os
 import textwrap
-from pathlib import Path
 
 import matplotlib
 from matplotlib import colors
@@ -25,8 +21,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from . import grade, paths, words
-from .output import Figure, plot_text
+from . import grade, words
+from .export import STYLE
+from .output import plot_text
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -59,23 +56,6 @@ WIDTH_IN = 6.8
 TEXT_PT = 9
 TITLE_PT = 10.5
 
-STYLE = {
-    "figure.dpi": 100,
-    # PNGs at twice the width the book shows them (about 770 px), so they stay sharp on high-density screens.
-    "savefig.dpi": 230,
-    "font.family": "DejaVu Sans",  # ships with matplotlib, so text renders the same everywhere
-    "font.size": 10,
-    "legend.fontsize": 8.5,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "#dddddd",
-    "grid.linewidth": 0.6,
-    "svg.hashsalt": "ldn-evidence-book",  # stable ids inside SVG files
-    "svg.fonttype": "none",  # keep text as text: smaller and searchable
-    "path.simplify": True,
-}
-
 
 def styled(draw):
     """Run a figure-kind function in the book's style without touching global settings."""
@@ -91,53 +71,6 @@ def styled(draw):
 def new_figure(**kwargs) -> MplFigure:
     """A figure that pyplot does not manage: nothing is shown or kept open behind the caller's back."""
     return MplFigure(**kwargs)
-
-
-@functools.lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """Digest of everything that decides how a figure looks: the package's code and matplotlib's version."""
-    digest = hashlib.sha256(matplotlib.__version__.encode())
-    for source in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
-
-
-def _drawing_key(name: str) -> str:
-    from .load import fingerprint
-
-    return hashlib.sha256(f"{name}|{fingerprint(paths.data_dir())}|{_code_digest()}".encode()).hexdigest()[:20]
-
-
-def save(draw, name: str, caption, alt: str) -> Figure | None:
-    """Write ``<figures>/<name>.svg`` and ``.png`` with metadata that never changes; None when ``draw``
-    (a figure, or a function returning one or None) has nothing to draw.
-
-    A figure is a function of the data and the package's code, so its SVG is remembered under a key made of
-    both (in ``_build/figure-cache``): while neither changes and the exported files match, it is not drawn
-    again. When the SVG comes out byte-identical to the file on disk the PNG is current too and is not
-    rasterised again: drawing and the PNG raster are the slowest steps of executing a chapter.
-    """
-    out = paths.figures_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    svg, png = out / f"{name}.svg", out / f"{name}.png"
-    remembered = paths.root() / "_build" / "figure-cache" / f"{name}-{_drawing_key(name)}.svg"
-    if callable(draw) and remembered.exists() and png.exists() and svg.exists() and svg.read_bytes() == remembered.read_bytes():
-        return Figure(name=name, caption=caption, alt=alt, svg=remembered.read_bytes())
-    fig = draw() if callable(draw) else draw
-    if fig is None:
-        return None
-    with matplotlib.rc_context(STYLE):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-        content = buffer.getvalue()
-        if not (svg.exists() and png.exists() and svg.read_bytes() == content):
-            svg.write_bytes(content)
-            fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
-    remembered.parent.mkdir(parents=True, exist_ok=True)
-    partial = remembered.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(content)
-    partial.replace(remembered)  # atomic: parallel kernels never read half a file
-    return Figure(name=name, caption=caption, alt=alt, svg=content)
 
 
 def _direction_handles(directions) -> list:
@@ -278,44 +211,6 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     fig.suptitle(plot_text(title), x=0.01, ha="left", fontsize=TITLE_PT)
     band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label=f"usual LDN band, {words.band_text('-')}/day")
     _direction_legend(fig, dosed["direction"], extra=(band,))
-    return fig
-
-
-RATIO_MEASURES = ("risk ratio", "odds ratio", "hazard ratio", "rate ratio")
-
-
-def forest_groups(outcomes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """Results with an estimate and a 95% CI, grouped by effect measure; only measures with two or more results."""
-    rows = outcomes[outcomes["effect"].notna() & outcomes["ci_low"].notna() & outcomes["ci_high"].notna()]
-    return [(m, g.sort_values("outcome_id", kind="stable")) for m, g in rows.groupby("effect_measure", sort=True) if len(g) >= 2]
-
-
-@styled
-def forest(outcomes: pd.DataFrame, title: str) -> MplFigure | None:
-    """Effect estimates with 95% confidence intervals: one panel per effect measure that has two or more
-    results, so only like is drawn beside like; a line marks no effect (1 for ratios, 0 otherwise)."""
-    groups = forest_groups(outcomes)
-    if not groups:
-        return None
-    heights = [1.6 * len(g) + 1.2 for _, g in groups]
-    fig = new_figure(figsize=(WIDTH_IN, 1.2 + 0.3 * sum(heights)), layout="constrained")
-    axes = fig.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": heights})
-    for ax, (measure, group) in zip(axes[:, 0], groups):
-        for y, (_, row) in enumerate(group.iterrows()):
-            colour, marker, _ = DIRECTION_STYLE[row["direction"]]
-            ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, linewidth=1.6)
-            ax.scatter([row["effect"]], [y], marker=marker, color=colour, s=40, zorder=3)
-        null = 1.0 if any(r in measure.lower() for r in RATIO_MEASURES) else 0.0
-        ax.axvline(null, color=PALETTE["grey"], linewidth=1, linestyle="--", zorder=1)
-        labels = [textwrap.fill(plot_text(f"{r.study_id}: {r.outcome}"), 34) for r in group.itertuples()]
-        ax.set_yticks(range(len(group)), labels)
-        ax.set_ylim(len(group) - 0.5, -0.5)
-        _ticks(ax)
-        ax.set_title(plot_text(measure), loc="left", fontsize=TEXT_PT)
-    axes[0, 0].set_title(plot_text(title) + "\n" + plot_text(groups[0][0]), loc="left", fontsize=TEXT_PT)
-    axes[-1, 0].set_xlabel("Effect estimate with 95% confidence interval", fontsize=TEXT_PT)
-    handles = _direction_handles(pd.concat([g for _, g in groups])["direction"])
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False, fontsize=TEXT_PT)
     return fig
 
 

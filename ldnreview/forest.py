@@ -10,15 +10,13 @@ a separate panel below, one panel per measure, each with its own axis label.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import matplotlib
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from matplotlib.ticker import NullFormatter
 
-from .synthesis import Pooled
+from .synthesis import Pooled, ReviewEstimate
 
 # Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), as in the book's figures.
 BLUE = "#0072B2"
@@ -36,37 +34,6 @@ STYLE = {
     "axes.grid": False,
     "svg.hashsalt": "ldnreview",
 }
-REVIEW_DESIGNS = ("systematic_review", "meta_analysis")
-
-
-@dataclass(frozen=True)
-class ReviewEstimate:
-    """A systematic review's own pooled estimate, on the review's own measure."""
-
-    label: str
-    measure: str
-    estimate: float
-    ci_low: float
-    ci_high: float
-    note: str = ""
-
-
-def review_estimates(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, domain: str) -> list[ReviewEstimate]:
-    """Pooled estimates that reviews of a condition report for an outcome domain (from outcomes.csv)."""
-    ids = set(studies.loc[(studies["condition"] == condition) & studies["design"].isin(REVIEW_DESIGNS), "study_id"])
-    rows = outcomes[outcomes["study_id"].isin(ids) & (outcomes["outcome_domain"] == domain)]
-    out = []
-    for _, r in rows.iterrows():
-        if pd.isna(r["effect"]) or pd.isna(r["ci_low"]) or pd.isna(r["ci_high"]) or pd.isna(r["effect_type"]):
-            continue
-        measure = str(r["effect_type"]).replace("_", " ")  # grouped by the coded type: one measure per axis
-        if not pd.isna(r["scale"]):
-            measure += f" ({r['scale']})"
-        out.append(ReviewEstimate(f"{r['study_id']} (review)", measure, float(r["effect"]),
-                                  float(r["ci_low"]), float(r["ci_high"]), str(r["outcome"])))
-    return out
-
-
 def _fmt(x: float) -> str:
     return f"{x:.2f}".replace("-", "−")
 

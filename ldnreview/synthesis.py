@@ -550,3 +550,36 @@ def synthesise(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, do
         note = (f"Whether {unknown} reported final values or changes is not stated; the others report {known} "
                 "values.")
     return Synthesis(condition, domain, main, sensitivity, tuple(unusable), note)
+
+
+# --- reviews' own estimates (shown apart from the trials, never pooled with them) ---------------------------------
+
+REVIEW_DESIGNS = ("systematic_review", "meta_analysis")
+
+
+@dataclass(frozen=True)
+class ReviewEstimate:
+    """A systematic review's own pooled estimate, on the review's own measure."""
+
+    label: str
+    measure: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    note: str = ""
+
+
+def review_estimates(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, domain: str) -> list[ReviewEstimate]:
+    """Pooled estimates that reviews of a condition report for an outcome domain (from outcomes.csv)."""
+    ids = set(studies.loc[(studies["condition"] == condition) & studies["design"].isin(REVIEW_DESIGNS), "study_id"])
+    rows = outcomes[outcomes["study_id"].isin(ids) & (outcomes["outcome_domain"] == domain)]
+    out = []
+    for _, r in rows.iterrows():
+        if pd.isna(r["effect"]) or pd.isna(r["ci_low"]) or pd.isna(r["ci_high"]) or pd.isna(r["effect_type"]):
+            continue
+        measure = str(r["effect_type"]).replace("_", " ")  # grouped by the coded type: one measure per axis
+        if not pd.isna(r["scale"]):
+            measure += f" ({r['scale']})"
+        out.append(ReviewEstimate(f"{r['study_id']} (review)", measure, float(r["effect"]),
+                                  float(r["ci_low"]), float(r["ci_high"]), str(r["outcome"])))
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import figures, schema, tables
+from .. import export, schema, tables
 from ..load import Dataset
 from ..output import Block, Bullets, Emphasis, Paragraph, Span, Strong, join, table
 from .common import cite_box, dataset, save_figure
@@ -22,7 +22,7 @@ def verdict_counts(data: Dataset | None = None) -> Block:
 
 def verdict_figure(data: Dataset | None = None) -> Block:
     d = dataset(data)
-    draw = lambda: figures.verdicts(d.claims, schema.EVIDENCE_VERDICTS, "Does the evidence support the article's claims? By section")
+    draw = export.drawing("figures", "verdicts", d.claims, schema.EVIDENCE_VERDICTS, "Does the evidence support the article's claims? By section")
     counts = d.claims["evidence"].value_counts()
     return save_figure(draw, "claims-verdicts",
                  "Claims of the popular article in each of its sections, by evidence verdict (colour and hatching). Source: data/claims.csv.",

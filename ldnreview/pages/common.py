@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import cite, figures, tables
+from .. import cite, export, tables
 from ..load import Dataset, load
 from ..output import Block, DocLink, Paragraph, Span
 
@@ -16,7 +16,7 @@ def dataset(data: Dataset | None) -> Dataset:
 
 def save_figure(draw, name: str, caption: str, alt: str) -> Block:
     """``draw`` returns the figure (or None); it is called only when the figure is not already current."""
-    shown = figures.save(draw, name, caption, alt)
+    shown = export.save(draw, name, caption, alt)
     return Paragraph(f"Not enough data for the {name.replace('-', ' ')} figure.") if shown is None else shown
 
 

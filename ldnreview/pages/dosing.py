@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .. import figures, grade, tables, words
+from .. import export, grade, tables, words
 from ..load import Dataset
 from ..output import Block, Paragraph, table
 from .common import cite_box, cites, dataset, save_figure
@@ -56,7 +56,7 @@ def dose_summary(data: Dataset | None = None) -> Block:
 def all_doses_figure(data: Dataset | None = None) -> Block:
     d = dataset(data)
     clinical = grade.primary_clinical(d.studies)
-    draw = lambda: figures.dose_ranges(clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True,
+    draw = export.drawing("figures", "dose_ranges", clinical, "Daily doses in every clinical study, all conditions", label_with_condition=True,
                               condition_names=words.condition_names(d.conditions))
     dosed = clinical[clinical["dose_max_mg"].notna()]
     low = dosed["dose_min_mg"].fillna(dosed["dose_max_mg"]).min() if len(dosed) else None

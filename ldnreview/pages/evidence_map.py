@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import figures, grade, sof, tables
+from .. import export, grade, sof, tables
 from ..load import Dataset
 from ..output import Block, Paragraph, Span, Strong, table
 from .common import cite_box, chapter_link, dataset, save_figure
@@ -84,7 +84,7 @@ def evidence_map_figure(data: Dataset | None = None) -> Block:
     d = dataset(data)
     clinical = grade.primary_clinical(d.studies)
     ratings = dict(zip(*[certainty_frame(d)[c] for c in ("condition", "certainty")]))
-    draw = lambda: figures.evidence_map(d.studies, d.chapter_conditions, ratings,
+    draw = export.drawing("figures", "evidence_map", d.studies, d.chapter_conditions, ratings,
                                "Clinical studies of LDN by condition and evidence level")
     return save_figure(draw, "evidence-map",
                  "Each bubble is one condition at one evidence level: its area grows with participants and the number inside is "

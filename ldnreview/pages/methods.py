@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import figures, grade, schema, tables, words
+from .. import export, grade, schema, tables, words
 from ..load import Dataset
 from ..output import Block, Bullets, Code, Download, Paragraph, Prose, Span, Strong, join, table
 from .common import dataset, save_figure
@@ -103,7 +103,7 @@ def downloads() -> Block:
 def study_flow(data: Dataset | None = None) -> Block:
     d = dataset(data)
     counts = tables.flow_counts(d)
-    draw = lambda: figures.prisma_flow(counts, "Study flow (PRISMA 2020), all conditions")
+    draw = export.drawing("figures", "prisma_flow", counts, "Study flow (PRISMA 2020), all conditions")
     alt = (f"PRISMA 2020 flow diagram: {counts['identified']:,} records from {counts['searches']:,} queries, {counts['relevant']:,} "
            f"relevant records logged, {counts['duplicates']:,} duplicates, {counts['assessed']:,} reports assessed, "
            f"{counts['excluded']:,} excluded, {counts['awaiting']:,} awaiting classification, {counts['ongoing']:,} ongoing, "
