@@ -118,11 +118,11 @@ def _direction_handles(directions) -> list:
     ]
 
 
-def _direction_legend(fig, directions, extra: tuple = (), title: str = "Direction of result") -> None:
+def _direction_legend(fig, directions, extra: tuple = (), title: str = "Direction of result", columns: int = 3) -> None:
     """One legend under the plot, across the figure's width, so the plot itself keeps the full width."""
     handles = _direction_handles(directions) + list(extra)
     if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False,
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(columns, len(handles)), frameon=False,
                    title=title, fontsize=TEXT_PT, title_fontsize=TEXT_PT)
 
 
@@ -133,6 +133,11 @@ PLAIN_LOG = FuncFormatter(lambda value, _: f"{value:g}")
 def _label(row: pd.Series) -> str:
     """A study's label in every figure: the one rule in words.study_label."""
     return plot_text(words.study_label(row))
+
+
+def _title(title: str, width: int = 64) -> str:
+    """A title wrapped to the figure's width, so a long condition name never widens the figure."""
+    return textwrap.fill(plot_text(title), width)
 
 
 def _ticks(ax) -> None:
@@ -158,6 +163,8 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> MplFigure
             ax.axhspan(lv.rank - 0.45, lv.rank + 0.45, color="#f0f0f0", zorder=0, linewidth=0)
     sizes = graded["size"].fillna(1).astype(float).clip(lower=1)
     annotate = len(graded) <= 14
+    # Room on the right for labels of the left half of the axis (labels of the right half go to the left).
+    upper = max(10.0, float(sizes.max())) * (8 if annotate else 3)
     for rank, group in graded.groupby("level_rank", sort=True):
         offsets = np.linspace(-0.3, 0.3, len(group)) if len(group) > 1 else np.zeros(1)
         for offset, (_, row) in zip(offsets, group.iterrows()):
@@ -167,19 +174,19 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> MplFigure
             hollow = pd.isna(row["size"])
             ax.scatter([x], [y], s=60, marker=marker, facecolor="white" if hollow else colour, edgecolor=colour, linewidth=1.2, zorder=3)
             if annotate:
-                # Points of one level sit at distinct heights, so every label goes to the right of its point.
-                ax.annotate(_label(row), (x, y), xytext=(6, 0), textcoords="offset points",
-                            va="center", ha="left", fontsize=TEXT_PT)
+                # Points of one level sit at distinct heights, so a label goes beside its point: to the right,
+                # or to the left in the right half of the axis, so that it stays inside the plot.
+                right = np.log10(x) - np.log10(0.5) < 0.5 * (np.log10(upper) - np.log10(0.5))
+                ax.annotate(_label(row), (x, y), xytext=(6 if right else -6, 0), textcoords="offset points",
+                            va="center", ha="left" if right else "right", fontsize=TEXT_PT)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(PLAIN_LOG)
-    # Room on the right for the labels (about a decade and a half of the log axis).
-    upper = max(10.0, float(sizes.max())) * (30 if annotate else 3)
     ax.set_xlim(0.5, upper)
     ax.set_yticks([lv.rank for lv in levels], [textwrap.fill(lv.label, 22) for lv in levels])
     ax.set_ylim(max(lv.rank for lv in levels) + 0.5, 0.5)
     _ticks(ax)
-    ax.set_xlabel("Participants (log scale; hollow marker = size not reported, drawn at 1)", fontsize=TEXT_PT)
-    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
+    ax.set_xlabel("Participants (log scale)\nhollow marker = size not reported, drawn at 1", fontsize=TEXT_PT)
+    ax.set_title(_title(title), loc="left", fontsize=TITLE_PT)
     _direction_legend(fig, graded["direction"])
     return fig
 
@@ -207,7 +214,7 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     dosed = dosed.sort_values(["dose_max_mg", "dose_min_mg", "study_id"], kind="stable", na_position="first")
     micro = dosed["dose_max_mg"] < MICRO_DOSE_MG
     panels = [p for p in (dosed[micro], dosed[~micro]) if len(p)]
-    fig = new_figure(figsize=(WIDTH_IN, 1.9 + 0.3 * len(dosed)), layout="constrained")
+    fig = new_figure(figsize=(WIDTH_IN, 1.9 + (0.42 if label_with_condition else 0.3) * len(dosed)), layout="constrained")
     widths = [1, 3] if len(panels) == 2 else [1]
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False, gridspec_kw={"width_ratios": widths})[0]
     labels = []
@@ -215,7 +222,7 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
         label = _label(row)
         if label_with_condition:
             name = (condition_names or {}).get(row["condition"], row["condition"])
-            label += plot_text(f" ({name})")
+            label = textwrap.fill(label + plot_text(f" ({name})"), 36)
         labels.append(label)
     positions = {key: y for y, key in enumerate(dosed.index)}
     for ax, panel in zip(axes, panels):
@@ -243,10 +250,10 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     axes[0].set_yticks(range(len(dosed)), labels)
     axes[0].set_ylim(len(dosed) - 0.5, -0.5)
     _ticks(axes[0])
-    axes[-1].set_xlabel("Naltrexone dose, mg per day (log scale; hollow marker = upper bound only)", fontsize=TEXT_PT)
-    fig.suptitle(plot_text(title), x=0.01, ha="left", fontsize=TITLE_PT)
+    axes[-1].set_xlabel("Naltrexone dose, mg per day (log scale)\nhollow marker = upper bound only", fontsize=TEXT_PT)
+    fig.suptitle(_title(title), x=0.01, ha="left", fontsize=TITLE_PT)
     band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label=f"usual LDN band, {words.band_text('-')}/day")
-    _direction_legend(fig, dosed["direction"], extra=(band,))
+    _direction_legend(fig, dosed["direction"], extra=(band,), columns=2)
     return fig
 
 
@@ -281,7 +288,7 @@ def forest(outcomes: pd.DataFrame, title: str) -> MplFigure | None:
         ax.set_ylim(len(group) - 0.5, -0.5)
         _ticks(ax)
         ax.set_title(plot_text(measure), loc="left", fontsize=TEXT_PT)
-    axes[0, 0].set_title(plot_text(title) + "\n" + plot_text(groups[0][0]), loc="left", fontsize=TEXT_PT)
+    axes[0, 0].set_title(_title(title, 70) + "\n" + plot_text(groups[0][0]), loc="left", fontsize=TEXT_PT)
     axes[-1, 0].set_xlabel("Effect estimate with 95% confidence interval", fontsize=TEXT_PT)
     handles = _direction_handles(pd.concat([g for _, g in groups])["direction"])
     fig.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False, fontsize=TEXT_PT)
@@ -328,7 +335,7 @@ def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, title: str) ->
     _ticks(ax)
     ax.set_ylim(len(order) - 0.5, -0.7)
     ax.set_xlim(0.4, 5.6)
-    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
+    ax.set_title(_title(title), loc="left", fontsize=TITLE_PT)
     sm = cm.ScalarMappable(cmap=cmap, norm=colors.Normalize(0, 1))
     bar = fig.colorbar(sm, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label("share of studies reporting benefit", fontsize=TEXT_PT)
@@ -360,6 +367,6 @@ def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> MplFig
     ax.set_ylim(len(sections) - 0.5, -0.5)
     ax.set_xlabel("Number of claims", fontsize=TEXT_PT)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
+    ax.set_title(_title(title), loc="left", fontsize=TITLE_PT)
     fig.legend(loc="outside lower center", ncol=3, frameon=False, title="Verdict", fontsize=TEXT_PT, title_fontsize=TEXT_PT)
     return fig
