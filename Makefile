@@ -39,6 +39,8 @@ test: $(STAMP) $(CFF_STAMP) browser
 # The browser test drives Debian's Chromium (Playwright's own browser download is not reachable).
 browser:
 	test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	# pdftotext reads the printed chapter back in tests/test_reading.py (every column header must survive print).
+	command -v pdftotext >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils; }
 
 # After editing data/: regenerate the bibliography, data dictionary, table of contents and any new
 # chapter, then re-execute the notebooks so their stored outputs match (`make execute`).
