@@ -36,10 +36,10 @@ test: $(STAMP) $(CFF_STAMP) browser
 	$(BIN)/python -m ldnreview check
 	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
 
-# The browser test drives Debian's Chromium (Playwright's own browser download is not reachable).
+# The browser test drives Debian's Chromium (Playwright's own browser download is not reachable);
+# pdftotext (poppler-utils) reads the printed chapter back in tests/test_reading.py.
 browser:
 	test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
-	# pdftotext reads the printed chapter back in tests/test_reading.py (every column header must survive print).
 	command -v pdftotext >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils; }
 
 # After editing data/: regenerate the bibliography, data dictionary, table of contents and any new
