@@ -124,7 +124,7 @@ function cleanSearchSnippets() {
   var original = Search.htmlToText;
   Search.htmlToText = function (htmlString, anchor) {
     var doc = new DOMParser().parseFromString(htmlString, "text/html");
-    doc.querySelectorAll(".bd-header-article, #jb-print-docs-body, .bd-sidebar-secondary, .prev-next-area, footer, .cell_input, .ldn-provenance")
+    doc.querySelectorAll(".bd-header-article, #jb-print-docs-body, .bd-sidebar-secondary, .prev-next-area, footer, .cell_input")
       .forEach(function (el) { el.remove(); });
     return original(doc.documentElement.outerHTML, anchor);
   };
