@@ -18,28 +18,33 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# CITATION.cff is validated by cffconvert, kept in its own venv (it pins jsonschema<4).
-CFF_STAMP := .venv-cff/.installed
-$(CFF_STAMP): requirements-cff.txt
-	test -x .venv-cff/bin/python || $(PYTHON) -m venv .venv-cff
-	.venv-cff/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-cff.txt
-	touch $(CFF_STAMP)
-
 # Validate data first: a bad row stops here with file, row, column and rule, before Sphinx runs.
+# --all re-reads every page (about 15 s), so no warning hides in a saved environment; the stamp
+# tells the browser tests this build is strict and lets them reuse it instead of rebuilding.
 book: $(STAMP)
 	$(BIN)/python -m ldnreview check
-	$(BIN)/jupyter-book build . $(JB_STRICT)
+	rm -f _build/html/.strict-build
+	$(BIN)/jupyter-book build . $(JB_STRICT) --all
+	touch _build/html/.strict-build
 
 # Unit tests, data rules, nbval over every notebook, strict build and browser test (see tests/).
 # --dist loadfile keeps each notebook's cells on one kernel; -n 2 uses both cores.
-test: $(STAMP) $(CFF_STAMP) browser
+# Notebooks re-executed by nbval export their figures to a scratch copy of figures/, never to the
+# committed files; tests/test_figures.py compares those with a fresh render. The last line proves
+# the suite left the checkout as it found it.
+SCRATCH_FIGURES := _build/test-figures
+test: $(STAMP) browser
 	$(BIN)/python -m ldnreview check
-	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
+	rm -rf $(SCRATCH_FIGURES) && mkdir -p _build && cp -r figures $(SCRATCH_FIGURES)
+	LDNREVIEW_FIGURES_DIR=$(CURDIR)/$(SCRATCH_FIGURES) $(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadfile
+	@test -z "$$(git status --porcelain 2>/dev/null)" || { git status --porcelain; echo "make test changed files in the checkout (above)"; exit 1; }
 
-# The browser test drives Debian's Chromium (Playwright's own browser download is not reachable);
+# The browser test drives Debian's Chromium (Playwright's own browser download is not reachable).
+# $CHROMIUM may name another Chromium-based browser (the GitHub workflows use the runner's Chrome).
 # pdftotext (poppler-utils) reads the printed chapter back in tests/test_reading.py.
+CHROMIUM ?= /usr/bin/chromium
 browser:
-	test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
 	command -v pdftotext >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils; }
 
 # After editing data/: regenerate the bibliography, data dictionary, table of contents and any new

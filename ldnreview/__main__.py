@@ -1,10 +1,11 @@
 """Command line used by the Makefile.
 
     python -m ldnreview validate        check every table; exit 1 with file/row/column messages
-    python -m ldnreview derive          regenerate what derives from data/: references.bib,
-                                        datapackage.json, _toc.yml, and a notebook for each new condition
+    python -m ldnreview derive          regenerate what derives from data/ and CITATION.cff: references.bib,
+                                        datapackage.json, _toc.yml, .zenodo.json, and a notebook for each new condition
     python -m ldnreview check           validate, and fail if a derived file is out of date
     python -m ldnreview execute [NB..]  re-execute notebooks in place (all by default), two at a time
+    python -m ldnreview release-notes V print CHANGELOG.md's section for version V (the release workflow)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import bib, notebooks, paths, schema
+from . import bib, cite, feed, notebooks, paths, schema
 from .load import DataError, load
 
 
@@ -27,16 +28,18 @@ def _derived_files(data) -> dict[Path, str]:
         paths.bib_path(): bib.render(data.studies),
         paths.data_dir() / "datapackage.json": datapackage_text(),
         paths.root() / "_toc.yml": notebooks.toc(data.conditions),
+        paths.root() / ".zenodo.json": cite.zenodo_text(),
     }
 
 
 def derived_problems(data) -> list[str]:
-    problems = bib.stale_problems(data.studies)
+    problems = cite.cff_problems() + bib.stale_problems(data.studies)
     for path, text in _derived_files(data).items():
         if path.name == "references.bib":
             continue  # reported above, key by key
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            problems.append(f"{paths.display(path)}: out of date with data/ and ldnreview/; run `make data`")
+            problems.append(f"{paths.display(path)}: out of date with data/, CITATION.cff and ldnreview/; run `make data`")
+    problems += notebooks.stale_output_problems(data.fingerprint)
     for row in notebooks.chapter_conditions(data.conditions).itertuples():
         if not notebooks.chapter_path(row.condition).exists():
             problems.append(f"data/conditions.csv: condition {row.condition!r} has no chapter "
@@ -46,9 +49,18 @@ def derived_problems(data) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ldnreview")
-    parser.add_argument("command", choices=("validate", "derive", "check", "execute"))
+    parser.add_argument("command", choices=("validate", "derive", "check", "execute", "release-notes"))
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
+    if args.command == "release-notes":
+        wanted = [str(v) for v in args.notebooks]
+        text = (paths.root() / "CHANGELOG.md").read_text(encoding="utf-8")
+        found = [s["body"] for s in feed.sections(text) if s["version"] in wanted]
+        if not found:
+            print(f"CHANGELOG.md has no section for version {' '.join(wanted)}", file=sys.stderr)
+            return 1
+        print(found[0])
+        return 0
     if args.command == "execute":
         targets = [p.resolve() for p in args.notebooks] or notebooks.notebooks()
         for path in notebooks.execute_all(targets):

@@ -45,22 +45,6 @@ def _count_phrase(count: int, singular: str, plural: str | None = None) -> str:
     return words.count(count, singular)
 
 
-def direction_sentence(studies: pd.DataFrame) -> str:
-    clinical = grade.primary_clinical(studies)
-    counts = clinical["direction"].value_counts()
-    parts = [
-        f"{counts[key]} {words}"
-        for key, words in (("benefit", "reported benefit"), ("mixed", "reported mixed results"),
-                           ("no_difference", "found no difference"), ("harm", "reported harm"),
-                           ("not_applicable", "reported no efficacy result"))
-        if counts.get(key, 0)
-    ]
-    if not parts:
-        return ""
-    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-    return f"Of the {_count_phrase(len(clinical), 'clinical study', 'clinical studies')}, {listed}."
-
-
 class Chapter:
     def __init__(self, condition: str, data: Dataset | None = None):
         self.data = data or load()
@@ -77,10 +61,14 @@ class Chapter:
         self.outcomes = self.data.outcomes[self.data.outcomes["study_id"].isin(ids)]
         self.adverse_events = self.data.adverse_events[self.data.adverse_events["study_id"].isin(ids)]
         self.claims = self.data.claims[self.data.claims["condition"] == condition]
-        self.certainty = grade.certainty(self.studies)
+        self.certainty = grade.certainty(self.studies, self.data.risk_of_bias)
         self.graded = tables.sort_studies(self.studies)
-        self.clinical = self.graded[self.graded["level_rank"].isin(grade.CLINICAL_RANKS)]
+        # The one definition of a clinical study (no secondary reports), used by every sentence, table and figure.
+        self.clinical = self.graded[self.graded["level_rank"].isin(grade.CLINICAL_RANKS) & self.graded["secondary_to"].isna()]
         self.randomised = self.clinical[self.clinical["design"].isin(grade.RANDOMISED)]
+        self.awaiting = self.data.awaiting[self.data.awaiting["condition"] == condition]
+        self.ongoing = self.data.ongoing[self.data.ongoing["condition"] == condition]
+        self.risk_of_bias = self.data.risk_of_bias[self.data.risk_of_bias["study_id"].isin(ids)]
 
     # -- sections, in chapter order -------------------------------------------------
     def fingerprint(self) -> None:
@@ -97,7 +85,7 @@ class Chapter:
             patients = Span(
                 f"{_count_phrase(c.n_clinical, 'published study')} of people with {self.name} "
                 f"have tried LDN ({_count_phrase(c.n_randomised, 'randomised trial')}), with {c.participants:,} participants in all. "
-                f"{direction_sentence(self.studies)} The certainty of this evidence is ", Strong(c.rating), f": {c.meaning}.")
+                "The certainty of this evidence is ", Strong(c.rating), f": {c.meaning}. ", self._awaiting_sentence())
             clinicians = self._clinician_summary()
         return join(
             Paragraph(Strong("For patients and the public."), " ", patients),
@@ -147,6 +135,53 @@ class Chapter:
             reviews,
         )
 
+    def _awaiting_sentence(self) -> str:
+        """Would the conclusion change if the studies awaiting classification were counted?"""
+        trials = self.awaiting[self.awaiting["design"].isin(grade.RANDOMISED + ("nonrandomised_trial",))]
+        if self.awaiting.empty:
+            return ""
+        if trials.empty:
+            return (f"{words.count(len(self.awaiting), 'further study')} awaiting classification (see below) "
+                    "are uncontrolled or undescribed and would not change this rating.")
+        n = int(trials["n"].fillna(0).sum())
+        nulls = int((trials["direction"] == "no_difference").sum())
+        return (f"{words.count(len(trials), 'further controlled trial')} ({n:,} participants) "
+                f"{'awaits' if len(trials) == 1 else 'await'} classification because not all of {'its' if len(trials) == 1 else 'their'} "
+                f"publication details could be verified. {nulls} of {len(trials)} reported no difference from placebo; "
+                "counting them would add no evidence in favour of LDN, so the conclusion above would not become more favourable.")
+
+    def risk_of_bias_section(self) -> Block:
+        rob = self.risk_of_bias
+        if rob.empty:
+            return Paragraph("No clinical study to assess.")
+        order = list(self.clinical["study_id"]) + [s for s in self.graded["study_id"] if s not in set(self.clinical["study_id"])]
+        rob = rob.assign(_order=rob["study_id"].map({s: i for i, s in enumerate(order)})).sort_values(["_order", "rob_id"], kind="stable")
+        labels = {r["study_id"]: words.study_label(r) for _, r in self.studies.iterrows()}
+        domains = [d for d in tables.ROB_DOMAIN_NAMES if d in set(rob["domain"])]
+        fig = figures.traffic_light(rob, labels, domains, tables.ROB_DOMAIN_NAMES, f"{self.title}: risk of bias by study and domain")
+        overall = rob[rob["domain"] == "overall"]["judgement"].value_counts()
+        alt = (f"Traffic-light chart of risk of bias for {words.count(rob['study_id'].nunique(), 'study')} of LDN in {self.name}: overall "
+               + ", ".join(f"{n} {tables.ROB_WORDS[j]}" for j, n in overall.sort_index().items()) + ".")
+        return join(
+            figures.save(fig, f"{self.key}-risk-of-bias",
+                         "Risk of bias of each clinical study, by domain (RoB 2 for randomised trials, ROBINS-I for non-randomised "
+                         "comparisons; uncontrolled designs are critical for want of a comparison group). Source: data/risk_of_bias.csv.", alt),
+            tables.risk_of_bias_table(rob, self.studies),
+        )
+
+    def awaiting_classification(self) -> Block:
+        if self.awaiting.empty:
+            return Paragraph("No study of this condition is awaiting classification.")
+        return join(Paragraph(self._awaiting_sentence()), tables.awaiting_table(self.awaiting))
+
+    def ongoing_trials(self) -> Block:
+        if self.ongoing.empty:
+            return Paragraph("No registered trial without results was found for this condition.")
+        return tables.ongoing_table(self.ongoing)
+
+    def study_flow(self) -> Block:
+        return tables.flow_table(self.data, self.key)
+
     def study_table(self) -> Block:
         if self.studies.empty:
             return Paragraph("No studies to list.")
@@ -159,10 +194,10 @@ class Chapter:
 
     def evidence_figure(self) -> Block:
         clinical = self.clinical
-        fig = figures.evidence_strength(self.studies, self.key, f"{self.title}: evidence by level and size")
-        counts = clinical["direction"].value_counts()
-        alt = (f"Scatter plot of {len(clinical)} clinical studies of LDN in {self.name} by evidence level and number of "
-               f"participants: " + ", ".join(f"{n} {tables.DIRECTION_NAMES[d]}" for d, n in counts.sort_index().items()) + ".")
+        fig = figures.evidence_strength(self.clinical, self.key, f"{self.title}: evidence by level and size")
+        alt = (f"Scatter plot of {words.count(len(clinical), 'clinical study')} of LDN in {self.name} "
+               f"({words.count(len(self.randomised), 'randomised trial')}, {self.certainty.participants:,} participants) "
+               f"by evidence level and number of participants; marker shape and colour give each study's reported direction.")
         caption = (f"Each clinical study of LDN in {self.name}, placed by evidence level and size, with colour and "
                    f"marker showing the direction of its main result. Source: data/studies.csv.")
         return self._figure(fig, "evidence-strength", caption, alt)

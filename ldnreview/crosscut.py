@@ -62,18 +62,25 @@ def levels_table() -> Block:
 
 def certainty_rules() -> Block:
     return Prose(
-        "Certainty is rated for each condition from its clinical studies (levels 1 to 5), in the spirit of GRADE "
-        "but with rules simple enough to check by hand. They are applied by `ldnreview.grade.certainty`:\n\n"
-        "1. **Start** at *high* if there is at least one randomised trial (the rating then looks only at the randomised trials), "
-        "at *low* if the best studies are non-randomised trials or observational studies, and at *very low* if there are only case reports and series.\n"
-        f"2. **Imprecision**: rate down twice if the randomised trials have fewer than {grade.RANDOMISED_POOL_VERY_SERIOUS} participants in all, "
-        f"once if fewer than {grade.RANDOMISED_POOL_SERIOUS}; for non-randomised evidence, once if fewer than {grade.RANDOMISED_POOL_VERY_SERIOUS}.\n"
-        "3. **Replication**: rate down once if there is a single randomised trial.\n"
-        f"4. **Indirectness**: rate down once if no randomised trial lasted longer than {grade.SHORT_TRIAL_WEEKS} weeks.\n"
-        "5. **Non-randomised evidence**: rate down once if no study had a comparison group (risk of bias), once if every "
-        "study is a prescription-register study (indirectness: drugs dispensed, not disease activity), and once if there is "
-        "a single study.\n"
-        "6. **Inconsistency**: rate down once if the studies that decide the rating disagree in direction (some report benefit, others no difference or harm).\n"
+        "Certainty of the evidence of benefit is rated for each condition from its clinical studies, in the spirit of GRADE "
+        "and from coded fields only (never from free text). The rules are applied by `ldnreview.grade.certainty`; every "
+        "reason is recorded, even once the floor is reached:\n\n"
+        "1. **Deciding studies**: the randomised trials if there are any; otherwise the non-randomised studies with a "
+        "concurrent comparison group; otherwise the uncontrolled studies. Secondary reports of a trial are never counted again; "
+        "studies whose main outcome is a laboratory measure are not clinical evidence.\n"
+        "2. **Start** at *high* for randomised trials and *low* for non-randomised controlled studies. A body of evidence with "
+        "no concurrent comparison group (single-arm trials, before-after studies, case series and reports) is *very low* and "
+        "can never be rated higher.\n"
+        f"3. **Risk of bias** (from the per-study judgements): rate down twice if at least {grade.ROB_SERIOUS_SHARE:.0%} of the "
+        "deciding participants are in studies at high (RoB 2) or serious or critical (ROBINS-I) risk of bias, once if that share "
+        "is reached counting studies with some concerns or no information.\n"
+        f"4. **Imprecision**: rate down twice if the deciding studies have fewer than {grade.RANDOMISED_POOL_VERY_SERIOUS} "
+        f"participants in all, once if fewer than {grade.RANDOMISED_POOL_SERIOUS}; once more for a single study.\n"
+        f"5. **Indirectness**: rate down once if most deciding participants are in studies whose main outcome is a biomarker or "
+        f"drugs dispensed, once if most are in studies whose population only partly matches, and once if no randomised trial "
+        f"lasted longer than {grade.SHORT_TRIAL_WEEKS} weeks.\n"
+        "6. **Inconsistency and publication bias** need effect estimates per outcome and are not judged by counting studies "
+        "with significant results; per-outcome ratings are the next step of this review.\n"
         "7. The rating never goes below *very low*. Reviews and mechanism papers are shown but never counted.\n\n"
         + "\n".join(f"- **{w}**: {m}." for w, m in grade.CERTAINTY_MEANING.items())
         + "\n"
@@ -119,14 +126,30 @@ def downloads() -> Block:
     return Bullets(items)
 
 
+def study_flow(data: Dataset | None = None) -> Block:
+    return tables.flow_table(_data(data))
+
+
+def excluded_studies(data: Dataset | None = None) -> Block:
+    d = _data(data)
+    counts = d.excluded["reason"].value_counts()
+    summary = Paragraph(f"{words.count(len(d.excluded), 'study')} were read and excluded: "
+                        + ", ".join(f"{n} {tables.EXCLUSION_WORDS[r]}" for r, n in counts.sort_index().items()) + ".")
+    return join(summary, tables.excluded_table(d.excluded))
+
+
+def awaiting_all(data: Dataset | None = None) -> Block:
+    d = _data(data)
+    return tables.awaiting_table(d.awaiting)
+
+
 # -- how to cite -----------------------------------------------------------------------
 
 def book_cite_box() -> Block:
     meta = cite.book_meta()
-    text, bib = cite.book_citation(meta)
     return join(
         Paragraph("This is version ", Strong(meta.version), f", released {meta.date_released}, under the {meta.license} licence."),
-        cite.cite_box(text, bib, heading="Cite the whole book"),
+        cite.cite_box(cite.book_work(meta), heading="Cite the whole book"),
     )
 
 
@@ -136,7 +159,7 @@ def chapter_citations(data: Dataset | None = None) -> Block:
     for r in notebooks.chapter_conditions(d.conditions).sort_values("display_name", kind="stable").itertuples():
         rows.append([_chapter_link(r.condition, r.display_name), Code(f"ldnbook{cite.book_meta().year}-{r.condition}"),
                      cite.book_meta().page_url(f"book/conditions/{r.condition}")])
-    return table(["Chapter", "BibTeX key", "Stable URL"], rows)
+    return table(["Chapter", "BibTeX key", "Living URL (always the newest version)"], rows)
 
 
 # -- evidence map ----------------------------------------------------------------------
@@ -145,7 +168,7 @@ def certainty_frame(data: Dataset | None = None) -> pd.DataFrame:
     d = _data(data)
     rows = []
     for r in notebooks.chapter_conditions(d.conditions).itertuples():
-        c = grade.certainty(d.studies[d.studies["condition"] == r.condition])
+        c = grade.certainty(d.studies[d.studies["condition"] == r.condition], d.risk_of_bias)
         rows.append({"condition": r.condition, "display_name": r.display_name, "certainty": c.rating,
                      "studies": c.n_clinical, "participants": c.participants, "randomised": c.n_randomised,
                      "best": c.best_level or "–", "reasons": "; ".join(c.reasons)})

@@ -370,3 +370,46 @@ def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> MplFig
     ax.set_title(_title(title), loc="left", fontsize=TITLE_PT)
     fig.legend(loc="outside lower center", ncol=3, frameon=False, title="Verdict", fontsize=TEXT_PT, title_fontsize=TEXT_PT)
     return fig
+
+
+# Judgement -> (colour, symbol, words); symbols keep the meaning without colour.
+ROB_STYLE = {
+    "low": (PALETTE["green"], "+", "low"),
+    "some_concerns": (PALETTE["yellow"], "-", "some concerns"),
+    "moderate": (PALETTE["yellow"], "-", "moderate"),
+    "no_information": (PALETTE["grey"], "?", "no information"),
+    "high": (PALETTE["vermillion"], "x", "high"),
+    "serious": (PALETTE["vermillion"], "x", "serious"),
+    "critical": ("#7a1f00", "!", "critical"),
+}
+
+
+@styled
+def traffic_light(judgements: pd.DataFrame, labels: dict, domains: list[str], domain_names: dict, title: str) -> MplFigure | None:
+    """Studies (rows) by risk-of-bias domain (columns), one coloured symbol per judgement."""
+    if judgements.empty:
+        return None
+    studies = list(dict.fromkeys(judgements["study_id"]))
+    fig = new_figure(figsize=(6.8, 1.4 + 0.32 * len(studies)))
+    ax = fig.subplots()
+    cells = judgements.set_index(["study_id", "domain"])["judgement"]
+    for y, study in enumerate(studies):
+        for x, domain in enumerate(domains):
+            judgement = cells.get((study, domain))
+            if judgement is None:
+                continue
+            colour, symbol, _ = ROB_STYLE[judgement]
+            ax.scatter([x], [y], s=170, color=colour, edgecolor="#333333", linewidth=0.5, zorder=3)
+            ax.annotate(symbol, (x, y), ha="center", va="center", fontsize=8, fontweight="bold",
+                        color="white" if judgement in ("high", "serious", "critical") else "black", zorder=4)
+    ax.set_xticks(range(len(domains)), [domain_names[d] for d in domains], rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(range(len(studies)), [plot_text(labels[s]) for s in studies], fontsize=8)
+    ax.set_ylim(len(studies) - 0.5, -0.5)
+    ax.set_xlim(-0.6, len(domains) - 0.4)
+    ax.grid(False)
+    ax.set_title(plot_text(title), loc="left", fontsize=10)
+    present = list(dict.fromkeys(judgements["judgement"]))
+    handles = [Line2D([], [], color=ROB_STYLE[j][0], marker="o", linestyle="", markersize=9, label=f"{ROB_STYLE[j][1]}  {ROB_STYLE[j][2]}")
+               for j in ROB_STYLE if j in present]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Judgement")
+    return fig

@@ -10,9 +10,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .schema import CLINICAL_DESIGNS
+
 RANDOMISED = ("rct", "crossover_rct")
 SYNTHESIS = ("systematic_review", "meta_analysis", "narrative_review")
 LARGE_TRIAL = 100  # participants analysed (or enrolled when analysed is not reported)
+# A comparison made at the same time in other people: the only kind that can separate LDN from time and placebo.
+CONCURRENT_CONTROLS = ("randomised_placebo", "randomised_active", "randomised_usual_care", "concurrent_nonrandomised")
+# Main outcomes that are not clinical benefit: a laboratory measure, or drugs dispensed.
+NOT_CLINICAL_OUTCOMES = ("laboratory",)
+INDIRECT_OUTCOMES = ("biomarker", "dispensing_proxy")
 
 
 @dataclass(frozen=True)
@@ -22,14 +29,18 @@ class Level:
     rule: str
 
 
+# Evidence levels for treatment benefit, after OCEBM 2011: a controlled comparison always ranks above an
+# uncontrolled one, whatever the design is called.
 LEVELS = (
     Level(1, "Large randomised trial", f"randomised (parallel or crossover) with at least {LARGE_TRIAL} participants"),
     Level(2, "Small randomised trial", f"randomised (parallel or crossover) with fewer than {LARGE_TRIAL} participants, or size not reported"),
-    Level(3, "Non-randomised trial", "prospective open-label or single-arm trial"),
-    Level(4, "Observational study", "retrospective or prospective cohort, or prescription-register study"),
-    Level(5, "Case series or report", "case series (two or more patients) or a single case report"),
+    Level(3, "Non-randomised controlled study", "a concurrent comparison group that was not randomised (trial, cohort or register)"),
+    Level(4, "Uncontrolled study", "no concurrent comparison: single-arm trials, before-after and historically controlled "
+          "studies, uncontrolled cohorts and registers, case series"),
+    Level(5, "Case report", "a single patient"),
     Level(6, "Review", "systematic review, meta-analysis or narrative review: summarises studies already counted, never counted itself"),
-    Level(7, "Mechanism", "laboratory, animal or mechanistic paper: not clinical evidence"),
+    Level(7, "Laboratory or mechanism", "laboratory, animal or mechanistic paper, or a study in patients whose main outcome is a "
+          "laboratory measure: not clinical evidence"),
 )
 CLINICAL_RANKS = (1, 2, 3, 4, 5)
 
@@ -50,6 +61,11 @@ CERTAINTY_MEANING = {
 RANDOMISED_POOL_SERIOUS = 400  # below this many randomised participants in all: rate down once
 RANDOMISED_POOL_VERY_SERIOUS = 100  # below this: rate down twice
 SHORT_TRIAL_WEEKS = 12
+# Share of participants in studies at high (RoB 2) or serious/critical (ROBINS-I) risk of bias that
+# makes risk of bias serious for the body of evidence.
+ROB_SERIOUS_SHARE = 0.5
+HIGH_RISK = ("high", "serious", "critical")
+SOME_RISK = ("some_concerns", "moderate", "no_information")
 
 
 def study_size(study: pd.Series) -> float:
@@ -59,20 +75,25 @@ def study_size(study: pd.Series) -> float:
     return float("nan")
 
 
+def _coded(study: pd.Series, column: str):
+    value = study.get(column)
+    return value if isinstance(value, str) else None
+
+
 def level(study: pd.Series) -> Level:
     design = study["design"]
+    if design in SYNTHESIS:
+        return LEVELS[5]
+    if design not in CLINICAL_DESIGNS or _coded(study, "outcome_kind") in NOT_CLINICAL_OUTCOMES:
+        return LEVELS[6]
     if design in RANDOMISED:
         size = study_size(study)
         return LEVELS[0] if size == size and size >= LARGE_TRIAL else LEVELS[1]
-    if design == "open_label":
-        return LEVELS[2]
-    if design in ("cohort", "register"):
-        return LEVELS[3]
-    if design in ("case_series", "case_report"):
+    if design == "case_report":
         return LEVELS[4]
-    if design in SYNTHESIS:
-        return LEVELS[5]
-    return LEVELS[6]
+    if _coded(study, "control") in CONCURRENT_CONTROLS:
+        return LEVELS[2]
+    return LEVELS[3]
 
 
 def with_levels(studies: pd.DataFrame) -> pd.DataFrame:
@@ -86,9 +107,15 @@ def with_levels(studies: pd.DataFrame) -> pd.DataFrame:
 
 
 def primary_clinical(studies: pd.DataFrame) -> pd.DataFrame:
-    """Clinical studies (levels 1-5) with levels, leaving out secondary reports of trials already listed."""
+    """The one definition of 'clinical study': levels 1-5, leaving out secondary reports of trials already listed."""
     graded = with_levels(studies)
     return graded[graded["level_rank"].isin(CLINICAL_RANKS) & graded["secondary_to"].isna()]
+
+
+def overall_risk_of_bias(risk_of_bias: pd.DataFrame) -> dict[str, str]:
+    """Each study's overall risk-of-bias judgement."""
+    overall = risk_of_bias[risk_of_bias["domain"] == "overall"]
+    return dict(zip(overall["study_id"], overall["judgement"]))
 
 
 @dataclass(frozen=True)
@@ -112,59 +139,74 @@ def _participants(frame: pd.DataFrame) -> int:
     return int(sizes.sum()) if len(sizes) else 0
 
 
-def certainty(studies: pd.DataFrame) -> Certainty:
-    """Certainty of the evidence for one condition's studies (GRADE-like, simplified).
+def _weighted_share(body: pd.DataFrame, flags: pd.Series) -> float:
+    """Share of the body's participants (each study at least 1) in the flagged studies."""
+    weights = body["size"].fillna(1).astype(float).clip(lower=1)
+    return float(weights[flags].sum() / weights.sum()) if len(body) else 0.0
 
-    Start from the best clinical design (randomised: high; non-randomised or observational: low;
-    case reports only: very low), then rate down once for each problem found in that body of
-    evidence, never below very low.
+
+def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None) -> Certainty:
+    """Certainty of the evidence of benefit for one condition's studies (GRADE-like, documented on the methods page).
+
+    The body of evidence is the randomised trials when there are any, else the non-randomised controlled
+    studies, else the uncontrolled ones. A body with no concurrent comparison is very low, whatever else.
+    Every reason is recorded, including those found once the floor is reached.
     """
-    # A secondary report of a trial already listed adds no new participants or replication.
     clinical = primary_clinical(studies)
     randomised = clinical[clinical["design"].isin(RANDOMISED)]
     if clinical.empty:
         return Certainty("no evidence", "no evidence", ("no published human study found",), 0, 0, 0, 0, None)
     best = LEVELS[int(clinical["level_rank"].min()) - 1]
+    judgements = overall_risk_of_bias(risk_of_bias) if risk_of_bias is not None else {}
     reasons: list[str] = []
+    controlled = clinical[clinical["level_rank"] == 3]
     if not randomised.empty:
         start, score, body = "high (randomised trials)", 4, randomised
-        pool = _participants(randomised)
-        if pool < RANDOMISED_POOL_VERY_SERIOUS:
-            score -= 2
-            reasons.append(f"very serious imprecision: {pool} randomised participants in all (fewer than {RANDOMISED_POOL_VERY_SERIOUS})")
-        elif pool < RANDOMISED_POOL_SERIOUS:
-            score -= 1
-            reasons.append(f"imprecision: {pool} randomised participants in all (fewer than {RANDOMISED_POOL_SERIOUS})")
-        if len(randomised) == 1:
-            score -= 1
-            reasons.append("a single randomised trial, not yet replicated")
-        durations = randomised["duration_weeks"].dropna()
-        if len(durations) and durations.max() <= SHORT_TRIAL_WEEKS:
-            score -= 1
-            reasons.append(f"indirectness: no randomised trial lasted longer than {SHORT_TRIAL_WEEKS} weeks, short for a chronic disease")
-    elif best.rank in (3, 4):
-        start, score, body = "low (non-randomised studies)", 2, clinical[clinical["level_rank"].isin((3, 4))]
-        if _participants(body) < RANDOMISED_POOL_VERY_SERIOUS:
-            score -= 1
-            reasons.append(f"imprecision: {_participants(body)} participants in the non-randomised studies")
-        uncontrolled = body["comparator"].fillna("none").str.lower().str.startswith("none").all()
-        if uncontrolled and score > 1:
-            score -= 1
-            reasons.append("risk of bias: no comparison group in any study")
-        if (body["design"] == "register").all() and score > 1:
-            score -= 1
-            reasons.append("indirectness: prescription registers measure drugs dispensed, not disease activity")
-        if len(body) == 1 and score > 1:
-            score -= 1
-            reasons.append("a single study, not yet replicated")
+    elif not controlled.empty:
+        start, score, body = "low (non-randomised controlled studies)", 2, controlled
     else:
-        start, score, body = "very low (case reports and series only)", 1, clinical
-        reasons.append("case reports and series cannot separate the effect of LDN from chance, placebo response or the natural course")
-    directions = set(body["direction"]) - {"not_applicable"}
-    if "benefit" in directions and directions & {"no_difference", "harm"}:
+        start, score, body = "very low (no study had a concurrent comparison group)", 1, clinical
+        reasons.append("risk of bias: without a concurrent comparison group, change on LDN cannot be separated "
+                       "from chance, placebo response, regression to the mean or the natural course")
+    # Risk of bias, from the per-study judgements.
+    rated = body["study_id"].map(judgements)
+    if not (randomised.empty and controlled.empty):
+        high = _weighted_share(body, rated.isin(HIGH_RISK))
+        some = _weighted_share(body, rated.isin(HIGH_RISK + SOME_RISK))
+        unassessed = int(rated.isna().sum())
+        if high >= ROB_SERIOUS_SHARE:
+            score -= 2
+            reasons.append(f"very serious risk of bias: {high:.0%} of participants are in studies at high or serious risk of bias")
+        elif some >= ROB_SERIOUS_SHARE:
+            score -= 1
+            reasons.append(f"serious risk of bias: {some:.0%} of participants are in studies with some concerns or higher")
+        if unassessed:
+            reasons.append(f"{unassessed} of the deciding studies have no risk-of-bias assessment")
+    # Imprecision: too few participants to rule out no effect.
+    pool = _participants(body)
+    if pool < RANDOMISED_POOL_VERY_SERIOUS:
+        score -= 2
+        reasons.append(f"very serious imprecision: {pool} participants in the deciding studies (fewer than {RANDOMISED_POOL_VERY_SERIOUS})")
+    elif pool < RANDOMISED_POOL_SERIOUS:
         score -= 1
-        reasons.append("inconsistency: the studies that decide the rating disagree in direction")
-    score = max(score, 1)
+        reasons.append(f"serious imprecision: {pool} participants in the deciding studies (fewer than {RANDOMISED_POOL_SERIOUS})")
+    if len(body) == 1:
+        score -= 1
+        reasons.append("a single study, not yet replicated")
+    # Indirectness: outcomes that stand in for benefit, other populations, short follow-up.
+    proxy = body["outcome_kind"].isin(INDIRECT_OUTCOMES) if "outcome_kind" in body else pd.Series(False, index=body.index)
+    if _weighted_share(body, proxy) >= 0.5:
+        score -= 1
+        reasons.append("indirectness: most participants are in studies whose main outcome is a biomarker or drugs dispensed, not how patients feel or function")
+    mismatch = body["population_match"].isin(("partial", "no")) if "population_match" in body else pd.Series(False, index=body.index)
+    if _weighted_share(body, mismatch) >= 0.5:
+        score -= 1
+        reasons.append("indirectness: most participants are in studies whose population only partly matches the condition")
+    durations = body["duration_weeks"].dropna()
+    if not randomised.empty and len(durations) and durations.max() <= SHORT_TRIAL_WEEKS:
+        score -= 1
+        reasons.append(f"indirectness: no randomised trial lasted longer than {SHORT_TRIAL_WEEKS} weeks, short for a chronic disease")
+    score = min(max(score, 1), 1 if controlled.empty and randomised.empty else 4)
     return Certainty(
         rating=CERTAINTY_WORDS[score],
         start=start,

@@ -3,6 +3,7 @@ contents derived from data/conditions.csv, and deterministic execution."""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,6 +27,8 @@ SECTIONS = (
     ("Studies", "study_table",
      "Every study we verified, strongest evidence first. Click a column heading to sort; type in the box to filter. "
      "Each row links to PubMed or the DOI, and the study name links to the bibliography."),
+    ("Risk of bias", "risk_of_bias_section",
+     "Each clinical study judged domain by domain from its abstract and registry pages; 'no information' marks what they do not say."),
     ("Evidence strength", "evidence_figure", ""),
     ("Dose ranges", "dose_figure", ""),
     ("Outcomes", "outcome_results",
@@ -33,12 +36,17 @@ SECTIONS = (
     ("Harms", "harms", "Adverse events as reported; a blank count means the study gave no number."),
     ("What the popular article says", "popular_claims",
      "Claims of the popular article about this condition, each checked against the studies (see the claims audit chapter)."),
+    ("Awaiting classification", "awaiting_classification",
+     "Studies that answer this chapter's question but whose details we could not verify; they are listed, not dropped."),
+    ("Ongoing trials", "ongoing_trials", "Registered trials with no published results, linked to their registry."),
+    ("Study flow", "study_flow", "How the searches for this condition led to the studies above (PRISMA 2020)."),
     ("Gaps and open questions", "gaps", ""),
     ("How to cite this chapter", "cite_box", ""),
 )
 
 
-WIDE_SECTIONS = ("study_table", "outcome_results", "harms", "popular_claims")
+WIDE_SECTIONS = ("study_table", "outcome_results", "harms", "popular_claims", "risk_of_bias_section", "awaiting_classification",
+                 "ongoing_trials")
 
 
 def chapter_path(condition: str) -> Path:
@@ -128,6 +136,32 @@ def notebooks() -> list[Path]:
     """Every notebook in the book, in table-of-contents order."""
     root = paths.root()
     return [root / f"{doc}.ipynb" for doc in toc_docs() if (root / f"{doc}.ipynb").exists()]
+
+
+_FINGERPRINT = re.compile(r"Data fingerprint ([0-9a-f]{12})")
+_FIGURE = re.compile(r"\{figure\} /figures/([A-Za-z0-9_.-]+)")
+
+
+def stale_output_problems(current: str) -> list[str]:
+    """Stored outputs that the book must not publish: computed from other data, or showing a
+    figure that is not in figures/. Both are mended by re-executing (`make execute`)."""
+    problems = []
+    for path in notebooks():
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # a damaged file is a problem to report, not a traceback
+            problems.append(f"{paths.display(path)}: not a readable notebook ({type(exc).__name__}); run `make execute`")
+            continue
+        texts = [o.get("text", "") if o.get("output_type") == "stream" else o.get("data", {}).get("text/markdown", "")
+                 for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+        stored = {m for t in texts for m in _FINGERPRINT.findall(t)}
+        if stored and stored != {current}:
+            problems.append(f"{paths.display(path)}: executed against data fingerprint {', '.join(sorted(stored))}, "
+                            f"but data/ is now {current}; run `make execute`")
+        for name in sorted({m for t in texts for m in _FIGURE.findall(t)}):
+            if not (paths.root() / "figures" / name).exists():
+                problems.append(f"{paths.display(path)}: shows figures/{name}, which is missing; run `make execute`")
+    return problems
 
 
 def execute(path: Path) -> Path:

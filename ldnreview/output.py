@@ -260,6 +260,32 @@ class Download(Inline):
         return self.path
 
 
+@dataclass(frozen=True)
+class SiteFile(Inline):
+    """A file the build writes beside the pages (e.g. a citation download), linked relative to the
+    page that shows it so it works on a local build as on the published site."""
+
+    path: str  # from the site root, e.g. _cite/ldnbook2026.bib
+    text: str
+    shown_on: str  # docname of the page showing the link
+    site_url: str
+
+    def __post_init__(self):
+        if not _FILE_PATH.match(self.path) or ".." in self.path or not _DOCNAME.match(self.shown_on):
+            raise ValueError(f"not a site file: {self.path!r} on {self.shown_on!r}")
+        safe_url(self.site_url)
+
+    def myst(self) -> str:
+        up = "../" * self.shown_on.count("/")
+        return f'<a href="{up}{self.path}" download>{html_text(self.text)}</a>'
+
+    def html(self) -> str:
+        return Link(self.site_url.rstrip("/") + "/" + self.path, self.text).html()
+
+    def plain(self) -> str:
+        return self.text
+
+
 _BADGE_WORDS = re.compile(r"^[a-z][a-z ]*$")
 
 

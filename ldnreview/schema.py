@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 DESIGNS = (
     "rct",
     "crossover_rct",
+    "nonrandomised_trial",
     "open_label",
     "cohort",
     "register",
@@ -24,7 +25,50 @@ DESIGNS = (
     "narrative_review",
     "preclinical",
 )
+# How the comparison that tests LDN was made: the field grading reads, never free text.
+CONTROLS = ("randomised_placebo", "randomised_active", "randomised_usual_care", "concurrent_nonrandomised",
+            "historical", "before_after", "none")
+BLINDING = ("double", "single", "open", "not_reported")
+OUTCOME_KINDS = ("clinical", "biomarker", "dispensing_proxy", "laboratory")
+POPULATION_MATCH = ("yes", "partial", "no")
+ROB_TOOLS = ("rob2", "rob2_crossover", "robins_i", "uncontrolled")
+ROB_DOMAINS = ("randomisation", "deviations", "missing_data", "measurement", "reporting", "period_carryover",
+               "confounding", "selection", "classification", "comparison", "overall")
+ROB_JUDGEMENTS = ("low", "some_concerns", "high", "moderate", "serious", "critical", "no_information")
+RECORD_DECISIONS = ("included", "new_included", "awaiting", "excluded", "ongoing")
+EXCLUSION_REASONS = ("not_human", "not_low_dose", "out_of_scope", "duplicate_or_secondary", "not_primary_research",
+                     "retracted", "not_ldn", "conference_abstract_only")
+LABEL_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CLINICAL_DESIGNS = ("rct", "crossover_rct", "nonrandomised_trial", "open_label", "cohort", "register", "case_series", "case_report")
 DIRECTIONS = ("benefit", "no_difference", "mixed", "harm", "not_applicable")
+# What an outcome measures, so results are pooled and rated per outcome, never per condition.
+OUTCOME_DOMAINS = (
+    "pain",
+    "fatigue",
+    "disease_activity",
+    "quality_of_life",
+    "depression",
+    "function",
+    "withdrawal_adverse_events",
+    "adverse_events",
+    "biomarker",
+    "other",
+)
+AE_DOMAINS = ("withdrawal_adverse_events", "adverse_events")
+# What the number in `effect` is, as a code, so synthesis never reads the free-text effect_measure.
+EFFECT_TYPES = (
+    "mean_difference",
+    "standardised_mean_difference",  # Cohen's d, Hedges' g, or an effect size whose metric the page does not state
+    "median_difference",
+    "risk_ratio",
+    "odds_ratio",
+    "other",
+)
+VALUE_KINDS = ("final", "change")
+# parallel: LDN arm vs comparator arm; paired: the same people on LDN and on the comparator (crossover),
+# analysed within person; single_arm: a within-group change with no comparison arm.
+ANALYSES = ("parallel", "paired", "single_arm")
+YES_NO = ("yes", "no")
 VERDICTS = ("supported", "partly_supported", "misattributed", "contradicted", "not_found")
 CLAIM_TIERS = ("trial", "observational", "case_report", "mechanism", "practice_guidance")
 MECHANISM_TIERS = ("human", "animal", "in_vitro", "hypothesis")
@@ -69,6 +113,7 @@ class Column:
     maximum: float | None = None
     references: tuple[str, str] | None = None  # (table, column) this key points into
     list_sep: str | None = None  # the cell holds several values joined by this
+    bibtex: bool = False  # copied into the generated .bib
 
 
 @dataclass(frozen=True)
@@ -124,6 +169,7 @@ STUDIES = Table(
         ("dose_min_mg <= dose_max_mg", "dose_min_mg", "<=", "dose_max_mg"),
         ("n_analysed <= n_enrolled", "n_analysed", "<=", "n_enrolled"),
         ("pmid or doi present", "pmid", "or", "doi"),
+        ("secondary_to is another study", "secondary_to", "!=", "study_id"),
     ),
     columns=(
         C("study_id", "string", "FirstAuthorYear, with a letter when an author has two in a year.",
@@ -134,13 +180,13 @@ STUDIES = Table(
         C("doi", "string", "DOI without the https://doi.org/ prefix.", pattern=DOI_PATTERN, unique=True),
         C("first_author", "string", "Surname of the first author (empty when no source page showed the authors)."),
         C("authors", "string", "Authors as 'Surname Initials' joined by '; ', ending in 'et al.' when not all were seen; "
-          "empty when no source page showed them."),
+          "empty when no source page showed them.", bibtex=True),
         C("year", "integer", "Year of publication.", required=True, minimum=FIRST_YEAR, maximum=None),
-        C("journal", "string", "Journal as shown on the source page (empty when no page showed it)."),
-        C("volume", "string", "Volume."),
-        C("issue", "string", "Issue."),
-        C("pages", "string", "Pages or article number."),
-        C("title", "string", "Title of the article.", required=True),
+        C("journal", "string", "Journal as shown on the source page (empty when no page showed it).", bibtex=True),
+        C("volume", "string", "Volume.", bibtex=True),
+        C("issue", "string", "Issue.", bibtex=True),
+        C("pages", "string", "Pages or article number.", bibtex=True),
+        C("title", "string", "Title of the article.", required=True, bibtex=True),
         C("design", "string", "Study design.", required=True, allowed=DESIGNS),
         C("n_enrolled", "integer", "Participants enrolled.", minimum=1),
         C("n_analysed", "integer", "Participants analysed.", minimum=1),
@@ -162,6 +208,15 @@ STUDIES = Table(
         C("mechanism_tier", "string", "For mechanism papers: human, animal, in_vitro or hypothesis.",
           allowed=MECHANISM_TIERS),
         C("mechanism", "string", "For mechanism papers: which proposed mechanism it bears on."),
+        C("control", "string", "How LDN was compared (clinical studies): randomised against placebo, an active drug or usual "
+          "care; a concurrent non-randomised group; historical controls; the same people before and on LDN; or none.",
+          allowed=CONTROLS),
+        C("blinding", "string", "Who was blinded (clinical studies).", allowed=BLINDING),
+        C("outcome_kind", "string", "What the main outcome measures: a clinical outcome, a biomarker, a dispensing proxy "
+          "(drugs collected) or a laboratory measure.", allowed=OUTCOME_KINDS),
+        C("population_match", "string", "Whether the people analysed match the condition the study is filed under.",
+          allowed=POPULATION_MATCH),
+        C("population_note", "string", "Why the population matches only partly, or not."),
     ),
 )
 
@@ -180,12 +235,30 @@ OUTCOMES = Table(
         C("ldn_value", "number", "Value in the LDN arm (or period)."),
         C("comparator_value", "number", "Value in the comparator arm (or period)."),
         C("effect_measure", "string", "What the effect number is (mean difference, risk ratio, ...)."),
+        C("effect_type", "string", "What the effect number is, as a code (standardised_mean_difference includes an "
+          "effect size whose metric the page does not state).", allowed=EFFECT_TYPES),
         C("effect", "number", "Effect estimate."),
         C("ci_low", "number", "Lower bound of its 95% confidence interval."),
         C("ci_high", "number", "Upper bound of its 95% confidence interval."),
         C("p_value", "number", "p value as reported (upper bound when reported as p<x).", minimum=0, maximum=1),
         C("n_ldn", "integer", "Participants in the LDN arm.", minimum=1),
         C("n_comparator", "integer", "Participants in the comparator arm.", minimum=1),
+        C("outcome_domain", "string", "What the outcome measures, for pooling and rating per outcome "
+          "(withdrawal_adverse_events = stopped because of adverse events).", allowed=OUTCOME_DOMAINS),
+        C("is_primary", "string", "Whether the page names this as the trial's primary outcome (empty: not stated).",
+          allowed=YES_NO),
+        C("value_kind", "string", "Whether the arm values are final scores or changes from baseline.", allowed=VALUE_KINDS),
+        C("lower_is_better", "string", "Whether a lower number is the better result, for the values and effect as stored "
+          "in this row (a 'reduction' or 'improvement' stored as a positive number is lower_is_better = no).",
+          allowed=YES_NO),
+        C("ldn_mean", "number", "Mean in the LDN arm (or period), in the row's scale and value_kind."),
+        C("ldn_sd", "number", "Standard deviation of ldn_mean across participants (not a standard error).", minimum=0),
+        C("comparator_mean", "number", "Mean in the comparator arm (or period)."),
+        C("comparator_sd", "number", "Standard deviation of comparator_mean across participants.", minimum=0),
+        C("se", "number", "Standard error of the effect, when the page reports it (conversions from a CI or "
+          "p value are done in ldnreview/synthesis.py, not typed here).", minimum=0),
+        C("analysis", "string", "parallel (LDN arm vs comparator arm), paired (the same people on LDN and on the "
+          "comparator, e.g. a crossover) or single_arm (change within one group, no comparison).", allowed=ANALYSES),
         C("direction", "string", "Direction of this result.", required=True, allowed=DIRECTIONS),
         C("note", "string", "Anything needed to read the numbers."),
         C("source_url", "string", "Page where the numbers were seen.", required=True),
@@ -205,6 +278,8 @@ ADVERSE_EVENTS = Table(
         C("ae_id", "string", "study_id plus a short event name.", required=True, unique=True),
         C("study_id", "string", "Study (studies.csv).", required=True, references=("studies", "study_id")),
         C("event", "string", "Adverse event as reported.", required=True),
+        C("event_domain", "string", "For pooling and rating per outcome: withdrawal_adverse_events (stopped because of "
+          "adverse events) or adverse_events (any other harm counted).", allowed=AE_DOMAINS),
         C("ldn_events", "integer", "Participants with the event on LDN.", minimum=0),
         C("ldn_n", "integer", "Participants exposed to LDN.", minimum=1),
         C("comparator_events", "integer", "Participants with the event on the comparator.", minimum=0),
@@ -254,9 +329,127 @@ SAFETY_FACTS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, ADVERSE_EVENTS, CLAIMS, SAFETY_FACTS)}
+RISK_OF_BIAS = Table(
+    name="risk_of_bias",
+    filename="risk_of_bias.csv",
+    description="One row per clinical study and risk-of-bias domain: RoB 2 for randomised trials (with period and "
+    "carry-over effects for crossovers), ROBINS-I for non-randomised comparisons, and 'critical: no comparison group' "
+    "for uncontrolled designs. Judged from abstract and registry pages; 'no_information' where they are silent.",
+    primary_key="rob_id",
+    columns=(
+        C("rob_id", "string", "study_id plus the domain.", required=True, unique=True),
+        C("study_id", "string", "Study (studies.csv).", required=True, references=("studies", "study_id")),
+        C("tool", "string", "Assessment tool.", required=True, allowed=ROB_TOOLS),
+        C("domain", "string", "Domain of the tool, or 'overall'.", required=True, allowed=ROB_DOMAINS),
+        C("judgement", "string", "RoB 2: low / some_concerns / high; ROBINS-I: low / moderate / serious / critical; "
+          "no_information where the pages do not say.", required=True, allowed=ROB_JUDGEMENTS),
+        C("support", "string", "What supports the judgement, in our words.", required=True),
+        C("source_url", "string", "Page(s) the support came from.", required=True),
+    ),
+)
+
+SEARCHES = Table(
+    name="searches",
+    filename="searches.csv",
+    description="The search log: every query run, with its date, source and what it returned.",
+    primary_key="search_id",
+    columns=(
+        C("search_id", "string", "Search id (a prefix per searcher, then a number).", required=True, unique=True),
+        C("condition", "string", "Condition key, or a label for an area searched outside the chapters (scope-hiv ...).",
+          required=True, pattern=LABEL_PATTERN),
+        C("source", "string", "Where the query was run.", required=True),
+        C("query", "string", "The query as run.", required=True),
+        C("date", "string", "Date run (YYYY-MM-DD).", required=True, pattern=DATE_PATTERN),
+        C("hits", "integer", "Records the source returned.", required=True, minimum=0),
+        C("screened", "integer", "Records read (title and abstract).", required=True, minimum=0),
+        C("new_records", "integer", "Screened records not already in studies.csv.", minimum=0),
+        C("note", "string", "What the search was for or found."),
+    ),
+    row_rules=(("screened <= hits", "screened", "<=", "hits"),),
+)
+
+RECORDS = Table(
+    name="records",
+    filename="records.csv",
+    description="Each relevant record the searches found, and what became of it.",
+    primary_key="record_id",
+    columns=(
+        C("record_id", "string", "Record id.", required=True, unique=True),
+        C("search_id", "string", "The search that found it (searches.csv).", required=True, references=("searches", "search_id")),
+        C("citation", "string", "Citation as seen.", required=True),
+        C("pmid", "string", "PubMed ID, when seen.", pattern=PMID_PATTERN),
+        C("doi", "string", "DOI, when seen.", pattern=DOI_PATTERN),
+        C("url", "string", "Page(s) where it was seen."),
+        C("condition", "string", "Condition key or search label.", pattern=LABEL_PATTERN),
+        C("decision", "string", "Included (in studies.csv), awaiting classification, excluded or ongoing.",
+          required=True, allowed=RECORD_DECISIONS),
+        C("study_id", "string", "For an included record: the study (studies.csv).", references=("studies", "study_id")),
+        C("reason", "string", "For an excluded record: why.", allowed=EXCLUSION_REASONS),
+        C("note", "string", "Anything a reader of the screening should know."),
+    ),
+)
+
+AWAITING = Table(
+    name="awaiting",
+    filename="awaiting.csv",
+    description="Studies that answer the review question but whose facts could not all be verified: listed with "
+    "what is missing, never silently left out.",
+    primary_key="awaiting_id",
+    columns=(
+        C("awaiting_id", "string", "Short id.", required=True, unique=True),
+        C("condition", "string", "Condition key or label.", required=True, pattern=LABEL_PATTERN),
+        C("citation", "string", "Citation as far as it was seen.", required=True),
+        C("design", "string", "Design, where a page showed it.", allowed=DESIGNS),
+        C("n", "integer", "Participants, where a page showed it.", minimum=1),
+        C("direction", "string", "Direction of the main result, where a page showed it.", allowed=DIRECTIONS),
+        C("registry_id", "string", "Trial registration, where seen."),
+        C("missing", "string", "What could not be verified.", required=True),
+        C("source_url", "string", "Pages looked at.", required=True),
+        C("note", "string", "Anything else."),
+    ),
+)
+
+EXCLUDED = Table(
+    name="excluded",
+    filename="excluded.csv",
+    description="Studies read and excluded, each with its reason.",
+    primary_key="excluded_id",
+    columns=(
+        C("excluded_id", "string", "Short id.", required=True, unique=True),
+        C("condition", "string", "Condition key or label (scope-hiv, scope-cancer ...).", required=True, pattern=LABEL_PATTERN),
+        C("citation", "string", "Citation as seen.", required=True),
+        C("pmid", "string", "PubMed ID, when seen.", pattern=PMID_PATTERN),
+        C("doi", "string", "DOI, when seen.", pattern=DOI_PATTERN),
+        C("url", "string", "Where it was seen."),
+        C("reason", "string", "Why it is excluded.", required=True, allowed=EXCLUSION_REASONS),
+        C("note", "string", "Detail."),
+        C("source_url", "string", "Pages looked at."),
+    ),
+)
+
+ONGOING = Table(
+    name="ongoing",
+    filename="ongoing.csv",
+    description="Registered trials without published results.",
+    primary_key="registry_id",
+    columns=(
+        C("registry_id", "string", "Registry number (NCT, EudraCT, ISRCTN, ACTRN, IRCT ...).", required=True, unique=True),
+        C("condition", "string", "Condition key or label.", required=True, pattern=LABEL_PATTERN),
+        C("title", "string", "Title as registered.", required=True),
+        C("design", "string", "Design as registered."),
+        C("n_planned", "integer", "Planned or actual enrolment.", minimum=1),
+        C("status", "string", "Status as seen, with its date."),
+        C("url", "string", "Registry page."),
+        C("source_url", "string", "Pages looked at.", required=True),
+        C("note", "string", "Anything else."),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, ADVERSE_EVENTS, CLAIMS, SAFETY_FACTS,
+                                                RISK_OF_BIAS, SEARCHES, RECORDS, AWAITING, EXCLUDED, ONGOING)}
 # Load order: a table is loaded after every table it references.
-LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims", "safety_facts")
+LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims", "safety_facts", "risk_of_bias", "searches", "records",
+              "awaiting", "excluded", "ongoing")
 
 
 def pandera_schema(table: Table):

