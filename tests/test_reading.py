@@ -1,7 +1,7 @@
 """Reading the book everywhere: a 390 px phone, a desktop, print and PDF, and the words on the pages.
 
-The site is built once per session and reused from ``_build/html`` when that build is newer than every
-source it is made from; otherwise it is built into a scratch folder. Nothing here writes a tracked file.
+The site is built once per session (conftest's ``built``: ``_build/html`` reused when current) and shared with
+test_site.py, as is the browser. Nothing here writes a tracked file.
 """
 
 from __future__ import annotations
@@ -31,38 +31,6 @@ FORBIDDEN_TEXT = {
     r"\b[A-Z][\w'-]+ and others\b": "'X and others' beside 'et al.'",
     r"THEBE_JS_URL|sphinx-thebe": "live-code extension on the page",
 }
-SOURCES = ("book", "ldnreview", "data", "figures", "_config.yml", "_toc.yml")
-
-
-def _newest_source() -> float:
-    newest = 0.0
-    for name in SOURCES:
-        path = ROOT / name
-        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-        newest = max([newest] + [p.stat().st_mtime for p in files])
-    return newest
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """The strict HTML build: the current _build/html if nothing changed since it was made, else a fresh one."""
-    existing = ROOT / "_build" / "html"
-    marker = existing / "searchindex.js"
-    if marker.exists() and all((existing / f"{d}.html").exists() for d in DOCS) and marker.stat().st_mtime >= _newest_source():
-        return existing
-    return site.build(tmp_path_factory.mktemp("reading"))
-
-
-@pytest.fixture(scope="session")
-def base_url(built):
-    with site.serve(built) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    with site.browser() as browser:
-        yield browser
 
 
 def _visit(chromium, base_url, doc: str, viewport: dict, messages: list | None = None):
@@ -74,7 +42,7 @@ def _visit(chromium, base_url, doc: str, viewport: dict, messages: list | None =
     return page
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def phone_pages(chromium, base_url):
     """Every page at 390 px: its width, any table wider than its box, and every console message."""
     results = {}
@@ -258,16 +226,7 @@ def test_printed_chapter_keeps_every_column_and_drops_the_furniture(chromium, ba
     headers = page.evaluate("() => Array.from(document.querySelectorAll('article .ldn-table thead th')).map(th => th.textContent.trim())")
     page.context.close()
     assert len(headers) > 20
-    # Printed as site.print_pdf prints (`make pdf`), in this session's browser (Playwright allows one per thread).
-    page = chromium.new_page()
-    page.goto(f"{base_url}/{PRINTED_CHAPTER}.html", wait_until="networkidle")
-    page.evaluate("() => Promise.all(Array.from(document.images).map(i => { i.loading = 'eager';"
-                  " return i.complete ? null : new Promise(d => { i.onload = i.onerror = d; }); }))")
-    page.emulate_media(media="print")
-    pdf = tmp_path / "chapter.pdf"
-    page.pdf(path=str(pdf), format="A4", print_background=True,
-             margin={"top": "18mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
-    page.close()
+    pdf = site.print_pdf(f"{base_url}/{PRINTED_CHAPTER}.html", tmp_path / "chapter.pdf", chromium)
     text = _pdf_text(pdf)
     squeezed = re.sub(r"\s+", "", text)
     missing = sorted({h for h in headers if re.sub(r"\s+", "", h) not in squeezed})
