@@ -390,7 +390,7 @@ def traffic_light(judgements: pd.DataFrame, labels: dict, domains: list[str], do
     if judgements.empty:
         return None
     studies = list(dict.fromkeys(judgements["study_id"]))
-    fig = new_figure(figsize=(6.8, 1.4 + 0.32 * len(studies)))
+    fig = new_figure(figsize=(WIDTH_IN, 3.6 + 0.4 * len(studies)), layout="constrained")
     ax = fig.subplots()
     cells = judgements.set_index(["study_id", "domain"])["judgement"]
     for y, study in enumerate(studies):
@@ -400,16 +400,18 @@ def traffic_light(judgements: pd.DataFrame, labels: dict, domains: list[str], do
                 continue
             colour, symbol, _ = ROB_STYLE[judgement]
             ax.scatter([x], [y], s=170, color=colour, edgecolor="#333333", linewidth=0.5, zorder=3)
-            ax.annotate(symbol, (x, y), ha="center", va="center", fontsize=8, fontweight="bold",
+            ax.annotate(symbol, (x, y), ha="center", va="center", fontsize=TEXT_PT, fontweight="bold",
                         color="white" if judgement in ("high", "serious", "critical") else "black", zorder=4)
-    ax.set_xticks(range(len(domains)), [domain_names[d] for d in domains], rotation=35, ha="right", fontsize=8)
-    ax.set_yticks(range(len(studies)), [plot_text(labels[s]) for s in studies], fontsize=8)
+    ax.set_xticks(range(len(domains)), [domain_names[d] for d in domains], rotation=40, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(len(studies)), [plot_text(labels[s]) for s in studies])
+    _ticks(ax)
     ax.set_ylim(len(studies) - 0.5, -0.5)
     ax.set_xlim(-0.6, len(domains) - 0.4)
     ax.grid(False)
-    ax.set_title(plot_text(title), loc="left", fontsize=10)
+    ax.set_title(_title(title), loc="left", fontsize=TITLE_PT)
     present = list(dict.fromkeys(judgements["judgement"]))
     handles = [Line2D([], [], color=ROB_STYLE[j][0], marker="o", linestyle="", markersize=9, label=f"{ROB_STYLE[j][1]}  {ROB_STYLE[j][2]}")
                for j in ROB_STYLE if j in present]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Judgement")
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False, title="Judgement",
+               fontsize=TEXT_PT, title_fontsize=TEXT_PT)
     return fig
