@@ -41,9 +41,11 @@ test: $(STAMP) browser
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not reachable).
 # $CHROMIUM may name another Chromium-based browser (the GitHub workflows use the runner's Chrome).
+# pdftotext (poppler-utils) reads the printed chapter back in tests/test_reading.py.
 CHROMIUM ?= /usr/bin/chromium
 browser:
 	test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
+	command -v pdftotext >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils; }
 
 # After editing data/: regenerate the bibliography, data dictionary, table of contents and any new
 # chapter, then re-execute the notebooks so their stored outputs match (`make execute`).

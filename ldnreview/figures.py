@@ -82,11 +82,11 @@ def _direction_handles(directions) -> list:
     ]
 
 
-def _direction_legend(fig, directions, extra: tuple = (), title: str = "Direction of result") -> None:
+def _direction_legend(fig, directions, extra: tuple = (), title: str = "Direction of result", columns: int = 3) -> None:
     """One legend under the plot, across the figure's width, so the plot itself keeps the full width."""
     handles = _direction_handles(directions) + list(extra)
     if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False,
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(columns, len(handles)), frameon=False,
                    title=title, fontsize=TEXT_PT, title_fontsize=TEXT_PT)
 
 
@@ -97,6 +97,11 @@ PLAIN_LOG = FuncFormatter(lambda value, _: f"{value:g}")
 def _label(row: pd.Series) -> str:
     """A study's label in every figure: the one rule in words.study_label."""
     return plot_text(words.study_label(row))
+
+
+def _title(title: str, width: int = 64) -> str:
+    """A title wrapped to the figure's width, so a long condition name never widens the figure."""
+    return textwrap.fill(plot_text(title), width)
 
 
 def _ticks(ax) -> None:
@@ -122,6 +127,8 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> MplFigure
             ax.axhspan(lv.rank - 0.45, lv.rank + 0.45, color="#f0f0f0", zorder=0, linewidth=0)
     sizes = graded["size"].fillna(1).astype(float).clip(lower=1)
     annotate = len(graded) <= 14
+    # Room on the right for labels of the left half of the axis (labels of the right half go to the left).
+    upper = max(10.0, float(sizes.max())) * (8 if annotate else 3)
     for rank, group in graded.groupby("level_rank", sort=True):
         offsets = np.linspace(-0.3, 0.3, len(group)) if len(group) > 1 else np.zeros(1)
         for offset, (_, row) in zip(offsets, group.iterrows()):
@@ -131,19 +138,19 @@ def evidence_strength(studies: pd.DataFrame, name: str, title: str) -> MplFigure
             hollow = pd.isna(row["size"])
             ax.scatter([x], [y], s=60, marker=marker, facecolor="white" if hollow else colour, edgecolor=colour, linewidth=1.2, zorder=3)
             if annotate:
-                # Points of one level sit at distinct heights, so every label goes to the right of its point.
-                ax.annotate(_label(row), (x, y), xytext=(6, 0), textcoords="offset points",
-                            va="center", ha="left", fontsize=TEXT_PT)
+                # Points of one level sit at distinct heights, so a label goes beside its point: to the right,
+                # or to the left in the right half of the axis, so that it stays inside the plot.
+                right = np.log10(x) - np.log10(0.5) < 0.5 * (np.log10(upper) - np.log10(0.5))
+                ax.annotate(_label(row), (x, y), xytext=(6 if right else -6, 0), textcoords="offset points",
+                            va="center", ha="left" if right else "right", fontsize=TEXT_PT)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(PLAIN_LOG)
-    # Room on the right for the labels (about a decade and a half of the log axis).
-    upper = max(10.0, float(sizes.max())) * (30 if annotate else 3)
     ax.set_xlim(0.5, upper)
     ax.set_yticks([lv.rank for lv in levels], [textwrap.fill(lv.label, 22) for lv in levels])
     ax.set_ylim(max(lv.rank for lv in levels) + 0.5, 0.5)
     _ticks(ax)
-    ax.set_xlabel("Participants (log scale; hollow marker = size not reported, drawn at 1)", fontsize=TEXT_PT)
-    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
+    ax.set_xlabel("Participants (log scale)\nhollow marker = size not reported, drawn at 1", fontsize=TEXT_PT)
+    ax.set_title(_title(title), loc="left", fontsize=TITLE_PT)
     _direction_legend(fig, graded["direction"])
     return fig
 
@@ -171,7 +178,7 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     dosed = dosed.sort_values(["dose_max_mg", "dose_min_mg", "study_id"], kind="stable", na_position="first")
     micro = dosed["dose_max_mg"] < MICRO_DOSE_MG
     panels = [p for p in (dosed[micro], dosed[~micro]) if len(p)]
-    fig = new_figure(figsize=(WIDTH_IN, 1.9 + 0.3 * len(dosed)), layout="constrained")
+    fig = new_figure(figsize=(WIDTH_IN, 1.9 + (0.42 if label_with_condition else 0.3) * len(dosed)), layout="constrained")
     widths = [1, 3] if len(panels) == 2 else [1]
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False, gridspec_kw={"width_ratios": widths})[0]
     labels = []
@@ -179,7 +186,7 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
         label = _label(row)
         if label_with_condition:
             name = (condition_names or {}).get(row["condition"], row["condition"])
-            label += plot_text(f" ({name})")
+            label = textwrap.fill(label + plot_text(f" ({name})"), 36)
         labels.append(label)
     positions = {key: y for y, key in enumerate(dosed.index)}
     for ax, panel in zip(axes, panels):
@@ -207,10 +214,10 @@ def dose_ranges(studies: pd.DataFrame, title: str, label_with_condition: bool = 
     axes[0].set_yticks(range(len(dosed)), labels)
     axes[0].set_ylim(len(dosed) - 0.5, -0.5)
     _ticks(axes[0])
-    axes[-1].set_xlabel("Naltrexone dose, mg per day (log scale; hollow marker = upper bound only)", fontsize=TEXT_PT)
-    fig.suptitle(plot_text(title), x=0.01, ha="left", fontsize=TITLE_PT)
+    axes[-1].set_xlabel("Naltrexone dose, mg per day (log scale)\nhollow marker = upper bound only", fontsize=TEXT_PT)
+    fig.suptitle(_title(title), x=0.01, ha="left", fontsize=TITLE_PT)
     band = Line2D([], [], color=PALETTE["sky"], alpha=0.4, linewidth=8, label=f"usual LDN band, {words.band_text('-')}/day")
-    _direction_legend(fig, dosed["direction"], extra=(band,))
+    _direction_legend(fig, dosed["direction"], extra=(band,), columns=2)
     return fig
 
 
@@ -264,7 +271,7 @@ def evidence_map(studies: pd.DataFrame, conditions: pd.DataFrame, certainty: dic
     _ticks(ax)
     ax.set_ylim(len(order) - 0.5, -0.7)
     ax.set_xlim(0.4, 5.6)
-    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
+    ax.set_title(_title(title), loc="left", fontsize=TITLE_PT)
     shades = [Patch(facecolor=fill, hatch=hatch, edgecolor="#444444", label=rating)
               for rating, (fill, hatch) in CERTAINTY_STYLE.items() if rating in set(certainty.values())]
     ax.legend(handles=shades, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=TEXT_PT,
@@ -296,7 +303,7 @@ def verdicts(claims: pd.DataFrame, order: tuple[str, ...], title: str) -> MplFig
     ax.set_ylim(len(sections) - 0.5, -0.5)
     ax.set_xlabel("Number of claims", fontsize=TEXT_PT)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(plot_text(title), loc="left", fontsize=TITLE_PT)
+    ax.set_title(_title(title), loc="left", fontsize=TITLE_PT)
     fig.legend(loc="outside lower center", ncol=3, frameon=False, title="Verdict", fontsize=TEXT_PT, title_fontsize=TEXT_PT)
     return fig
 
@@ -319,7 +326,7 @@ def traffic_light(judgements: pd.DataFrame, labels: dict, domains: list[str], do
     if judgements.empty:
         return None
     studies = list(dict.fromkeys(judgements["study_id"]))
-    fig = new_figure(figsize=(6.8, 1.4 + 0.32 * len(studies)))
+    fig = new_figure(figsize=(WIDTH_IN, 3.6 + 0.4 * len(studies)), layout="constrained")
     ax = fig.subplots()
     cells = judgements.set_index(["study_id", "domain"])["judgement"]
     for y, study in enumerate(studies):
@@ -329,18 +336,20 @@ def traffic_light(judgements: pd.DataFrame, labels: dict, domains: list[str], do
                 continue
             colour, symbol, _ = ROB_STYLE[judgement]
             ax.scatter([x], [y], s=170, color=colour, edgecolor="#333333", linewidth=0.5, zorder=3)
-            ax.annotate(symbol, (x, y), ha="center", va="center", fontsize=8, fontweight="bold",
+            ax.annotate(symbol, (x, y), ha="center", va="center", fontsize=TEXT_PT, fontweight="bold",
                         color="white" if judgement in ("high", "serious", "critical") else "black", zorder=4)
-    ax.set_xticks(range(len(domains)), [domain_names[d] for d in domains], rotation=35, ha="right", fontsize=8)
-    ax.set_yticks(range(len(studies)), [plot_text(labels[s]) for s in studies], fontsize=8)
+    ax.set_xticks(range(len(domains)), [domain_names[d] for d in domains], rotation=40, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(len(studies)), [plot_text(labels[s]) for s in studies])
+    _ticks(ax)
     ax.set_ylim(len(studies) - 0.5, -0.5)
     ax.set_xlim(-0.6, len(domains) - 0.4)
     ax.grid(False)
-    ax.set_title(plot_text(title), loc="left", fontsize=10)
+    ax.set_title(_title(title), loc="left", fontsize=TITLE_PT)
     present = list(dict.fromkeys(judgements["judgement"]))
     handles = [Line2D([], [], color=ROB_STYLE[j][0], marker="o", linestyle="", markersize=9, label=f"{ROB_STYLE[j][1]}  {ROB_STYLE[j][2]}")
                for j in ROB_STYLE if j in present]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Judgement")
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False, title="Judgement",
+               fontsize=TEXT_PT, title_fontsize=TEXT_PT)
     return fig
 
 

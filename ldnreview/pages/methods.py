@@ -118,7 +118,10 @@ def excluded_studies(data: Dataset | None = None) -> Block:
     counts = d.excluded["reason"].value_counts()
     summary = Paragraph(f"{words.count(len(d.excluded), 'study')} were read and excluded: "
                         + ", ".join(f"{n} {tables.EXCLUSION_WORDS[r]}" for r, n in counts.sort_index().items()) + ".")
-    return join(summary, tables.excluded_table(d.excluded))
+    # The "Area" column reads as the chapters name their conditions, never as a file-name key.
+    names = words.condition_names(d.conditions)
+    shown = d.excluded.assign(condition=d.excluded["condition"].map(lambda c: names.get(c, c) if isinstance(c, str) else c))
+    return join(summary, tables.excluded_table(shown))
 
 
 def review_accounting(data: Dataset | None = None) -> Block:

@@ -3,7 +3,7 @@
 
 // Columns a reader needs first on a phone; every other column folds into the row's "details".
 // Matched against the start of the header text, case-insensitively.
-var LDN_KEY_COLUMNS = /^(study|paper|chapter|condition|claim$|verdict|certainty|result|what the|what it found|direction|event|ldn|statement|fact|side effect|tier$|measure$|value$|design$|outcome$|effect$|evidence level|rank$)/i;
+var LDN_KEY_COLUMNS = /^(study|paper|chapter|condition|claim$|verdict|certainty|result|what |direction|event|ldn|comparator \(events|statement|fact|side effect|tier$|measure$|value$|design$|outcome$|effect$|95% ci|evidence level|rank$)/i;
 var LDN_BLANKS = ["", "–", "—", "-", "n/a"];
 
 function cellText(cell) {
@@ -124,7 +124,7 @@ function cleanSearchSnippets() {
   var original = Search.htmlToText;
   Search.htmlToText = function (htmlString, anchor) {
     var doc = new DOMParser().parseFromString(htmlString, "text/html");
-    doc.querySelectorAll(".bd-header-article, #jb-print-docs-body, .bd-sidebar-secondary, .prev-next-area, footer, .cell_input, .ldn-provenance")
+    doc.querySelectorAll(".bd-header-article, #jb-print-docs-body, .bd-sidebar-secondary, .prev-next-area, footer, .cell_input")
       .forEach(function (el) { el.remove(); });
     return original(doc.documentElement.outerHTML, anchor);
   };
