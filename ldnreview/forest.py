@@ -41,9 +41,9 @@ def _fmt(x: float) -> str:
 def _favours(ax, left: str, right: str) -> None:
     ax.xaxis.labelpad = 15  # room for the favours labels between the tick labels and the axis label
     ax.annotate(f"← {left}", xy=(0, 0), xycoords="axes fraction", xytext=(0, -17), textcoords="offset points",
-                ha="left", va="top", fontsize=8.5)
+                ha="left", va="top", fontsize=9)
     ax.annotate(f"{right} →", xy=(1, 0), xycoords="axes fraction", xytext=(0, -17), textcoords="offset points",
-                ha="right", va="top", fontsize=8.5)
+                ha="right", va="top", fontsize=9)
 
 
 MEASURE_LABELS = {"SMD": "Standardised mean difference (Hedges' g)", "RR": "Risk ratio (log scale)"}
@@ -74,7 +74,7 @@ def forest_plot(pooled: Pooled, *, outcome: str, labels: dict[str, str] | None =
     n_rows = len(effects) + (2 if pooled.k >= 2 else 0)
     heights = [max(n_rows, 2) + 1.5] + [len(v) + 1.5 for v in by_measure.values()]
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(8.0, 0.42 * sum(heights) + 1.4), layout="constrained")
+        fig = Figure(figsize=(6.8, 0.42 * sum(heights) + 1.4), layout="constrained")  # the width the book shows, so text stays >= 9 pt
         axes = fig.subplots(len(heights), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)[:, 0]
         ax = axes[0]
         weights = _weights(pooled)

@@ -30,6 +30,7 @@ FORBIDDEN_TEXT = {
     r"\[authors not verified\]": "placeholder used as an author label",
     r"\b[A-Z][\w'-]+ and others\b": "'X and others' beside 'et al.'",
     r"THEBE_JS_URL|sphinx-thebe": "live-code extension on the page",
+    r"\b\d+ reported benefit|studies reporting benefit|reporting benefit\b": "a vote count of studies by their result",
 }
 
 

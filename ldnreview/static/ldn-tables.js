@@ -128,6 +128,13 @@ function cleanSearchSnippets() {
       .forEach(function (el) { el.remove(); });
     return original(doc.documentElement.outerHTML, anchor);
   };
+  // An excerpt cut just after a full stop reads "...."; start it at the next word instead.
+  var summarise = Search.makeSearchSummary;
+  Search.makeSearchSummary = function (htmlText, keywords, anchor) {
+    var summary = summarise(htmlText, keywords, anchor);
+    if (summary) summary.textContent = summary.textContent.replace(/^\.\.\.[\s.,;:]+/, "...");
+    return summary;
+  };
   Search._ldnClean = true;
 }
 
