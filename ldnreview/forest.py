@@ -41,9 +41,9 @@ def _fmt(x: float) -> str:
 def _favours(ax, left: str, right: str) -> None:
     ax.xaxis.labelpad = 15  # room for the favours labels between the tick labels and the axis label
     ax.annotate(f"← {left}", xy=(0, 0), xycoords="axes fraction", xytext=(0, -17), textcoords="offset points",
-                ha="left", va="top", fontsize=9)
+                ha="left", va="top", fontsize=9.5)
     ax.annotate(f"{right} →", xy=(1, 0), xycoords="axes fraction", xytext=(0, -17), textcoords="offset points",
-                ha="right", va="top", fontsize=9)
+                ha="right", va="top", fontsize=9.5)
 
 
 MEASURE_LABELS = {"SMD": "Standardised mean difference (Hedges' g)", "RR": "Risk ratio (log scale)"}
@@ -127,7 +127,7 @@ def forest_plot(pooled: Pooled, *, outcome: str, labels: dict[str, str] | None =
         ax.set_ylim(min(ticks) - 1.0, max(ticks) + 0.8)
         sec = ax.secondary_yaxis("right")
         sec.set_yticks(ticks, right)
-        sec.tick_params(axis="y", length=0, labelsize=8.5)
+        sec.tick_params(axis="y", length=0, labelsize=9.5)
         sec.spines["right"].set_visible(False)
         ax.set_xlabel(f"{measure}: {outcome}")
         _favours(ax, "favours LDN", f"favours {comparator}")
@@ -161,7 +161,7 @@ def _review_panel(ax, measure: str, items: list[ReviewEstimate], comparator: str
     ax.set_ylim(0.3, len(items) + 0.7)
     sec = ax.secondary_yaxis("right")
     sec.set_yticks(ticks, right)
-    sec.tick_params(axis="y", length=0, labelsize=8.5)
+    sec.tick_params(axis="y", length=0, labelsize=9.5)
     sec.spines["right"].set_visible(False)
     ax.set_xlabel(f"{measure}: a review's own pooled estimate, shown apart and not pooled with the trials")
     _favours(ax, "favours LDN", f"favours {comparator}")
