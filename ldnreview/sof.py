@@ -129,8 +129,8 @@ def summary_of_findings(condition: str, outcomes: pd.DataFrame, studies: pd.Data
     """
     unpublished = unpublished or {}
     ids = sy.randomised_study_ids(studies, condition, coding)
-    measured = set(outcomes.loc[outcomes["study_id"].isin(ids) & outcomes["analysis"].isin(("parallel", "paired")),
-                                "outcome_domain"].dropna())
+    # Every domain a trial measured gets a row, even when no number converts: the row then says why.
+    measured = set(outcomes.loc[outcomes["study_id"].isin(ids), "outcome_domain"].dropna())
     if adverse_events is not None and "event_domain" in adverse_events:
         measured |= set(adverse_events.loc[adverse_events["study_id"].isin(ids), "event_domain"].dropna())
     rows = []
