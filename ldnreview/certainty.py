@@ -358,10 +358,10 @@ def judge_imprecision(estimate: synthesis.Pooled | None, threshold: Threshold, p
 def judge_publication_bias(n_studies: int, unpublished: tuple[str, ...] = (), missing: tuple[str, ...] = ()) -> Judgement:
     """Reporting biases: trials finished without results, and results left out of the synthesis (missing evidence)."""
     if unpublished and missing:
-        return Judgement("very_serious", f"Registered trials finished without published results ({', '.join(unpublished)}) "
+        return Judgement("very_serious", f"Trials finished without results that could be verified or used ({', '.join(unpublished)}) "
                                          f"and trials reporting this outcome without usable numbers ({', '.join(missing)}).")
     if unpublished:
-        return Judgement("serious", f"Registered trials finished without published results: {', '.join(unpublished)}.")
+        return Judgement("serious", f"Trials finished without results that could be verified or used: {', '.join(unpublished)}.")
     if missing:
         return Judgement("serious", f"Trials that measured this outcome are missing from the estimate because no page "
                                     f"gave numbers that could be pooled: {', '.join(missing)}.")

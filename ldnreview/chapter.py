@@ -63,7 +63,8 @@ class Chapter:
         self.outcomes = self.data.outcomes[self.data.outcomes["study_id"].isin(ids)]
         self.adverse_events = self.data.adverse_events[self.data.adverse_events["study_id"].isin(ids)]
         self.claims = self.data.claims[self.data.claims["condition"] == condition]
-        self.certainty = grade.certainty(self.studies, self.data.risk_of_bias)
+        self.awaiting = self.data.awaiting[self.data.awaiting["condition"] == condition]
+        self.certainty = grade.certainty(self.studies, self.data.risk_of_bias, awaiting=self.awaiting)
         self.graded = tables.sort_studies(self.studies)
         # The one definition of a clinical study (no secondary reports), used by every sentence, table and figure.
         self.clinical = self.graded[self.graded["level_rank"].isin(grade.CLINICAL_RANKS) & self.graded["secondary_to"].isna()]
@@ -72,8 +73,7 @@ class Chapter:
         self.ongoing = self.data.ongoing[self.data.ongoing["condition"] == condition]
         self.risk_of_bias = self.data.risk_of_bias[self.data.risk_of_bias["study_id"].isin(ids)]
         # Per-outcome GRADE for the randomised placebo comparisons: rows of the summary-of-findings table.
-        self.findings = sof.summary_of_findings(condition, self.data.outcomes, self.data.studies, self.data.coding,
-                                                self.data.risk_of_bias, adverse_events=self.data.adverse_events)
+        self.findings = sof.findings(self.data, condition)
 
     # -- for researchers rerunning the chapter ------------------------------------
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -84,7 +84,7 @@ class Chapter:
 
     def certainty_with(self, **thresholds) -> grade.Certainty:
         """The certainty rating recomputed with other thresholds (see ``grade.certainty`` for their names)."""
-        return grade.certainty(self.studies, self.data.risk_of_bias, **thresholds)
+        return grade.certainty(self.studies, self.data.risk_of_bias, awaiting=self.awaiting, **thresholds)
 
     # -- sections, in chapter order -------------------------------------------------
     def fingerprint(self) -> None:

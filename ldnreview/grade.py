@@ -146,7 +146,8 @@ def _weighted_share(body: pd.DataFrame, flags: pd.Series) -> float:
 
 
 def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None,
-              serious_below: int = RANDOMISED_POOL_SERIOUS, very_serious_below: int = RANDOMISED_POOL_VERY_SERIOUS) -> Certainty:
+              serious_below: int = RANDOMISED_POOL_SERIOUS, very_serious_below: int = RANDOMISED_POOL_VERY_SERIOUS,
+              awaiting: pd.DataFrame | None = None) -> Certainty:
     """Certainty of the evidence of benefit for one condition's studies (GRADE-like, documented on the methods page).
 
     The body of evidence is the randomised trials when there are any, else the non-randomised controlled
@@ -207,6 +208,12 @@ def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None,
     if not randomised.empty and len(durations) and durations.max() <= SHORT_TRIAL_WEEKS:
         score -= 1
         reasons.append(f"indirectness: no randomised trial lasted longer than {SHORT_TRIAL_WEEKS} weeks, short for a chronic disease")
+    # Publication bias: randomised trials that answer the question but whose results cannot be verified.
+    unverified = awaiting[awaiting["design"].isin(RANDOMISED)] if awaiting is not None else awaiting
+    if unverified is not None and len(unverified):
+        score -= 1
+        reasons.append(f"publication bias: {len(unverified)} randomised trial{'s' if len(unverified) > 1 else ''} "
+                       f"({int(unverified['n'].fillna(0).sum())} participants) awaiting classification, their results not verifiable")
     score = min(max(score, 1), 1 if controlled.empty and randomised.empty else 4)
     return Certainty(
         rating=CERTAINTY_WORDS[score],

@@ -143,14 +143,20 @@ def summary_of_findings(condition: str, outcomes: pd.DataFrame, studies: pd.Data
     return rows
 
 
-def cross_condition(conditions, outcomes: pd.DataFrame, studies: pd.DataFrame, coding: pd.DataFrame | None = None,
-                    rob: pd.DataFrame | None = None, adverse_events: pd.DataFrame | None = None,
-                    domains=SOF_DOMAINS) -> list[dict]:
+def cross_condition(data) -> list[dict]:
     """The same rows for every condition with randomised placebo-controlled trials, each with a ``condition`` key,
     for the cross-condition table on the evidence map page."""
-    rows = []
-    for condition in conditions:
-        for row in summary_of_findings(condition, outcomes, studies, coding, rob, domains,
-                                       adverse_events=adverse_events):
-            rows.append({"condition": condition, **row})
-    return rows
+    return [{"condition": condition, **row} for condition in data.chapter_conditions["condition"]
+            for row in findings(data, condition)]
+
+
+def findings(data, condition: str) -> list[dict]:
+    """The summary-of-findings rows of one condition from the validated dataset. Randomised trials that answer
+    the question but await classification (their results are not verifiable, so not in any estimate) count as
+    missing evidence for every outcome: publication bias is judged with them in view."""
+    awaiting = data.awaiting[(data.awaiting["condition"] == condition) & data.awaiting["design"].isin(("rct", "crossover_rct"))]
+    missing = tuple(f"{r.awaiting_id} ({int(r.n) if r.n == r.n and r.n is not None else 'N not known'} participants, "
+                    f"awaiting classification)" for r in awaiting.itertuples())
+    unpublished = {domain: missing for domain in SOF_DOMAINS} if missing else None
+    return summary_of_findings(condition, data.outcomes, data.studies, data.coding, data.risk_of_bias,
+                               unpublished=unpublished, adverse_events=data.adverse_events)

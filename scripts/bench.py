@@ -80,7 +80,7 @@ def _renamed(value: str, k: int, pattern: str) -> str:
 
 
 def synthetic_copy(tmp: Path) -> Path:
-    """The repository with every study (and its outcomes and adverse events) present COPIES times."""
+    """The repository with every study (and its outcomes, adverse events and risk of bias) present COPIES times."""
     copy = tmp / "x10"
     shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
     data = copy / "data"
@@ -97,7 +97,8 @@ def synthetic_copy(tmp: Path) -> Path:
             writer.writerows(rows)
 
     header, studies = read("studies.csv")
-    linked = {name: (key, *read(name)) for name, key in (("outcomes.csv", "outcome_id"), ("adverse_events.csv", "ae_id"))}
+    linked = {name: (key, *read(name)) for name, key in (("outcomes.csv", "outcome_id"), ("adverse_events.csv", "ae_id"),
+                                                         ("risk_of_bias.csv", "rob_id"))}
     out = list(studies)
     extra = {name: [] for name in linked}
     for k in range(1, COPIES):

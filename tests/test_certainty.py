@@ -219,8 +219,7 @@ def test_cross_condition_rows_carry_their_condition():
     from ldnreview import load, sof
 
     data = load()
-    rows = sof.cross_condition(sorted(data.conditions["condition"]), data.outcomes, data.studies,
-                               adverse_events=data.adverse_events)
+    rows = sof.cross_condition(data)
     conditions = {r["condition"] for r in rows}
     assert {"fibromyalgia", "depression"} <= conditions
     assert all(r["certainty"] in ("high", "moderate", "low", "very low") for r in rows)
@@ -238,3 +237,15 @@ def test_read_coding_reads_the_contract_files_and_tolerates_their_absence(tmp_pa
     coding, rob = ce.read_coding(tmp_path)
     assert coding.loc[0, "control"] == "randomised_placebo" and coding.loc[0, "population_note"] is None
     assert ce.overall_rob(rob, "A2020") == "high"
+
+
+def test_a_trial_awaiting_classification_is_weighed_as_publication_bias():
+    """A null trial whose results cannot be verified is not silently left out: every fibromyalgia outcome is
+    rated down for it, and so is the body of evidence as a whole."""
+    from ldnreview import Chapter
+
+    chapter = Chapter("fibromyalgia")
+    assert any(r["awaiting_id"] == "RodriguezFreireInnova" for _, r in chapter.awaiting.iterrows())
+    for row in chapter.findings:
+        assert any(f.startswith("Publication bias: serious") and "RodriguezFreireInnova" in f for f in row["footnotes"]), row
+    assert any(r.startswith("publication bias") for r in chapter.certainty.reasons)

@@ -14,7 +14,8 @@ def certainty_frame(data: Dataset | None = None) -> pd.DataFrame:
     d = dataset(data)
     rows = []
     for r in d.chapter_conditions.itertuples():
-        c = grade.certainty(d.studies[d.studies["condition"] == r.condition], d.risk_of_bias)
+        c = grade.certainty(d.studies[d.studies["condition"] == r.condition], d.risk_of_bias,
+                            awaiting=d.awaiting[d.awaiting["condition"] == r.condition])
         rows.append({"condition": r.condition, "display_name": r.display_name, "certainty": c.rating,
                      "studies": c.n_clinical, "participants": c.participants, "randomised": c.n_randomised,
                      "best": c.best_level or "–", "reasons": "; ".join(c.reasons)})
@@ -33,8 +34,7 @@ def best_evidence(d: Dataset, condition: str) -> tuple[str, str]:
         return "none found", "No published human study."
     best = tables.sort_studies(clinical).iloc[0]
     design = f"{tables.DESIGN_NAMES[best['design']]}, n={tables.fmt_number(best['size'])}"
-    findings = [r for r in sof.summary_of_findings(condition, d.outcomes, d.studies, d.coding, d.risk_of_bias,
-                                                   adverse_events=d.adverse_events) if r["effect"] != "not estimable"]
+    findings = [r for r in sof.findings(d, condition) if r["effect"] != "not estimable"]
     if findings:
         return design, " ".join(f"{r['statement'].rstrip('.')} ({r['certainty']} certainty)." for r in findings[:2])
     found = {"benefit": "reported improvement", "no_difference": "found no difference", "mixed": "reported mixed results",
@@ -59,8 +59,7 @@ def cross_condition_findings(data: Dataset | None = None) -> Block:
     names = d.conditions.set_index("condition")["display_name"]
     rows = [[chapter_link(r["condition"], names[r["condition"]]), r["outcome"], r["participants_studies"], r["effect"],
              Span(r["certainty_symbols"], " ", Strong(r["certainty"])), r["statement"]]
-            for r in sof.cross_condition(list(d.chapter_conditions["condition"]), d.outcomes, d.studies,
-                                         d.coding, d.risk_of_bias, adverse_events=d.adverse_events)]
+            for r in sof.cross_condition(d)]
     if not rows:
         return Paragraph("No randomised placebo-controlled trial reported an outcome we could rate.")
     return table(["Condition", "Outcome", "Participants (studies)", "Effect (95% CI)", "Certainty", "What this means"], rows)
