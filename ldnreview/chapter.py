@@ -286,6 +286,10 @@ class Chapter:
 
     def dose_figure(self) -> Block:
         dosed = self.studies[self.studies["dose_max_mg"].notna()]
+        if dosed.empty and len(self.clinical):
+            return Paragraph(f"None of the {words.count(len(self.clinical), 'clinical study')} of {self.name} reports a daily "
+                             "dose that we could verify on a page, so there is no dose figure; the Studies table gives "
+                             "what each study says about dosing.")
         fig = export.drawing("figures", "dose_ranges", self.studies, f"{self.title}: daily doses studied")
         if len(dosed):
             alt = (f"Dose ranges of {len(dosed)} studies of LDN in {self.name}, from "
