@@ -46,6 +46,14 @@ def _favours(ax, left: str, right: str) -> None:
                 ha="right", va="top", fontsize=9.5)
 
 
+def _values_on_right(ax, ticks, labels) -> None:
+    """Each row's estimate and interval as text in a column on the right of the plot."""
+    sec = ax.secondary_yaxis("right")
+    sec.set_yticks(ticks, labels)
+    sec.tick_params(axis="y", length=0, labelsize=9.5)
+    sec.spines["right"].set_visible(False)
+
+
 MEASURE_LABELS = {"SMD": "Standardised mean difference (Hedges' g)", "RR": "Risk ratio (log scale)"}
 
 
@@ -125,10 +133,7 @@ def forest_plot(pooled: Pooled, *, outcome: str, labels: dict[str, str] | None =
             span = max(abs(min(lows)), abs(max(highs)), bound * 1.5, 0.5) * 1.1
             ax.set_xlim(-span, span)
         ax.set_ylim(min(ticks) - 1.0, max(ticks) + 0.8)
-        sec = ax.secondary_yaxis("right")
-        sec.set_yticks(ticks, right)
-        sec.tick_params(axis="y", length=0, labelsize=9.5)
-        sec.spines["right"].set_visible(False)
+        _values_on_right(ax, ticks, right)
         ax.set_xlabel(f"{measure}: {outcome}")
         _favours(ax, "favours LDN", f"favours {comparator}")
         ax.set_title(title or f"LDN vs {comparator}: {outcome}", loc="left", fontsize=10.5)
@@ -159,9 +164,6 @@ def _review_panel(ax, measure: str, items: list[ReviewEstimate], comparator: str
     span = max(max(abs(r.ci_low), abs(r.ci_high)) for r in items) * 1.2
     ax.set_xlim(-span, span)
     ax.set_ylim(0.3, len(items) + 0.7)
-    sec = ax.secondary_yaxis("right")
-    sec.set_yticks(ticks, right)
-    sec.tick_params(axis="y", length=0, labelsize=9.5)
-    sec.spines["right"].set_visible(False)
+    _values_on_right(ax, ticks, right)
     ax.set_xlabel(f"{measure}: a review's own pooled estimate, shown apart and not pooled with the trials")
     _favours(ax, "favours LDN", f"favours {comparator}")

@@ -112,6 +112,12 @@ def primary_clinical(studies: pd.DataFrame) -> pd.DataFrame:
     return graded[graded["level_rank"].isin(CLINICAL_RANKS) & graded["secondary_to"].isna()]
 
 
+def unverified_trials(awaiting: pd.DataFrame) -> pd.DataFrame:
+    """Randomised trials that answer the question but await classification: their results cannot be verified, so
+    they are in no estimate, and both the body of evidence and each outcome are judged with them in view."""
+    return awaiting[awaiting["design"].isin(RANDOMISED)]
+
+
 def overall_risk_of_bias(risk_of_bias: pd.DataFrame) -> dict[str, str]:
     """Each study's overall risk-of-bias judgement."""
     overall = risk_of_bias[risk_of_bias["domain"] == "overall"]
@@ -209,7 +215,7 @@ def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None,
         score -= 1
         reasons.append(f"indirectness: no randomised trial lasted longer than {SHORT_TRIAL_WEEKS} weeks, short for a chronic disease")
     # Publication bias: randomised trials that answer the question but whose results cannot be verified.
-    unverified = awaiting[awaiting["design"].isin(RANDOMISED)] if awaiting is not None else awaiting
+    unverified = unverified_trials(awaiting) if awaiting is not None else None
     if unverified is not None and len(unverified):
         score -= 1
         reasons.append(f"publication bias: {len(unverified)} randomised trial{'s' if len(unverified) > 1 else ''} "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import certainty as ce
+from . import grade
 from . import synthesis as sy
 
 # The outcomes a summary-of-findings table shows, in order (the few that matter to patients come first).
@@ -154,7 +155,7 @@ def findings(data, condition: str) -> list[dict]:
     """The summary-of-findings rows of one condition from the validated dataset. Randomised trials that answer
     the question but await classification (their results are not verifiable, so not in any estimate) count as
     missing evidence for every outcome: publication bias is judged with them in view."""
-    awaiting = data.awaiting[(data.awaiting["condition"] == condition) & data.awaiting["design"].isin(("rct", "crossover_rct"))]
+    awaiting = grade.unverified_trials(data.awaiting[data.awaiting["condition"] == condition])
     missing = tuple(f"{r.awaiting_id} ({int(r.n) if r.n == r.n and r.n is not None else 'N not known'} participants, "
                     f"awaiting classification)" for r in awaiting.itertuples())
     unpublished = {domain: missing for domain in SOF_DOMAINS} if missing else None
