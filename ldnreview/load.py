@@ -304,6 +304,18 @@ def _cross_table_problems(data_dir: Path, loaded: dict[str, pd.DataFrame], probl
     outcomes = loaded["outcomes"]
     o_path = data_dir / TABLES["outcomes"].filename
     for row, o in outcomes.iterrows():
+        where = _where(o_path, row, "arm_sizes", outcomes.attrs["lines"])
+        if o["arm_sizes"] == "equal_allocation":
+            if not (pd.isna(o["n_ldn"]) and pd.isna(o["n_comparator"])):
+                problems.append(f"{where}: equal_allocation means the arm sizes are not reported; leave n_ldn and "
+                                "n_comparator empty")
+            elif o["analysis"] != "parallel":
+                problems.append(f"{where}: equal_allocation splits a parallel trial's arms; set analysis to 'parallel'")
+            elif pd.isna(studies.loc[o["study_id"], "n_enrolled"]):
+                problems.append(f"{where}: equal_allocation splits the number randomised, but studies.csv has no n_enrolled "
+                                f"for {o['study_id']!r}")
+        elif o["arm_sizes"] == "reported" and pd.isna(o["n_ldn"]) and pd.isna(o["n_comparator"]):
+            problems.append(f"{where}: 'reported' but n_ldn and n_comparator are both empty")
         if not (pd.isna(o["effect"]) or pd.isna(o["ci_low"]) or pd.isna(o["ci_high"])) and not o["ci_low"] <= o["effect"] <= o["ci_high"]:
             problems.append(f"{_where(o_path, row, 'effect', outcomes.attrs['lines'])}: effect {o['effect']:g} lies outside "
                             f"its own confidence interval ({o['ci_low']:g} to {o['ci_high']:g})")

@@ -65,6 +65,9 @@ EFFECT_TYPES = (
     "other",
 )
 VALUE_KINDS = ("final", "change")
+# How an outcome row's arm sizes are known. equal_allocation: the page gives the number randomised and a 1:1
+# allocation but not the arms, so the package splits studies.n_enrolled and says so wherever the effect is used.
+ARM_SIZE_SOURCES = ("reported", "equal_allocation")
 # parallel: LDN arm vs comparator arm; paired: the same people on LDN and on the comparator (crossover),
 # analysed within person; single_arm: a within-group change with no comparison arm.
 ANALYSES = ("parallel", "paired", "single_arm")
@@ -251,6 +254,9 @@ OUTCOMES = Table(
         C("p_value", "number", "p value as reported (upper bound when reported as p<x).", minimum=0, maximum=1),
         C("n_ldn", "integer", "Participants in the LDN arm.", minimum=1),
         C("n_comparator", "integer", "Participants in the comparator arm.", minimum=1),
+        C("arm_sizes", "string", "How the arm sizes are known: reported (n_ldn and n_comparator as the page gives them), "
+          "or equal_allocation (n_ldn and n_comparator empty; the page gives the number randomised, in studies.n_enrolled, "
+          "and a 1:1 allocation, so pooling splits it and footnotes say so).", allowed=ARM_SIZE_SOURCES),
         C("outcome_domain", "string", "What the outcome measures, for pooling and rating per outcome "
           "(withdrawal_adverse_events = stopped because of adverse events).", allowed=OUTCOME_DOMAINS),
         C("is_primary", "string", "Whether the page names this as the trial's primary outcome (empty: not stated).",

@@ -244,7 +244,12 @@ def _is_standardised(effect_type) -> bool:
     return effect_type == "standardised_mean_difference"
 
 
-def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
+def equal_split(randomised: int) -> tuple[int, int]:
+    """Arm sizes of a 1:1 trial that reports only the number randomised: the odd participant goes to the comparator."""
+    return randomised // 2, randomised - randomised // 2
+
+
+def study_effect(row, corr: float = ASSUMED_CORRELATION, randomised: int | None = None) -> StudyEffect | None:
     """The standardised effect of one outcome row, or None when the row lacks what a conversion needs.
 
     Tried in order, per ``analysis``:
@@ -255,6 +260,9 @@ def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
     (SE of the paired difference from P on n - 1 degrees of freedom), each at the assumed within-person correlation
     ``corr``; or a reported standardised effect size with a P value (SE from P, normal approximation), used as it
     stands.
+
+    A row whose ``arm_sizes`` is ``equal_allocation`` gets its arms from ``randomised`` (the study's number
+    randomised) split by :func:`equal_split`, and carries that as an assumption.
     """
     analysis = row.get("analysis")
     lib = row.get("lower_is_better")
@@ -268,13 +276,18 @@ def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
     p, se_reported = _num(row, "p_value"), _num(row, "se")
     measure = row.get("effect_type")  # the coded field, never the free-text effect_measure
     kind = row.get("value_kind")
+    split: tuple[str, ...] = ()
+    if row.get("arm_sizes") == "equal_allocation" and randomised:
+        n1, n2 = equal_split(randomised)
+        split = (f"arm sizes not reported: the {randomised} randomised split {n1} and {n2} by the trial's 1:1 allocation",)
     base = dict(study_id=row["study_id"], outcome_id=row["outcome_id"], n_ldn=n1, n_comparator=n2, analysis=analysis,
                 value_kind=kind if kind in ("final", "change") else None)
 
     if analysis == "parallel":
         if None not in (m1, s1, m2, s2, n1, n2) and s1 > 0 and s2 > 0:
             g, se = hedges_g(m1, s1, n1, m2, s2, n2)
-            return StudyEffect(estimate=sign * g, se=se, method="Hedges' g from arm means and SDs", **base)
+            return StudyEffect(estimate=sign * g, se=se, method="Hedges' g from arm means and SDs", assumptions=split,
+                               **base)
         if n1 and n2 and effect is not None and _is_mean_difference(measure):
             if se_reported is not None:
                 se_md, how = se_reported, "reported SE"
@@ -286,7 +299,7 @@ def study_effect(row, corr: float = ASSUMED_CORRELATION) -> StudyEffect | None:
                 return None
             g, se = smd_from_md(effect, se_md, n1, n2)
             return StudyEffect(estimate=sign * g, se=se, method=f"Hedges' g from the mean difference ({how}; SD from SE)",
-                               **base)
+                               assumptions=split, **base)
         return None
 
     # paired (cross-over analysed within person)
@@ -321,16 +334,19 @@ def _priority(row) -> tuple:
     return (row.get("is_primary") != "yes", row.get("outcome_id"))
 
 
-def study_effects(outcomes: pd.DataFrame, study_ids, domain: str, corr: float = ASSUMED_CORRELATION) -> tuple[
-        list[StudyEffect], list[tuple[str, str]]]:
+def study_effects(outcomes: pd.DataFrame, study_ids, domain: str, corr: float = ASSUMED_CORRELATION,
+                  randomised: dict[str, int] | None = None) -> tuple[list[StudyEffect], list[tuple[str, str]]]:
     """One effect per study for one outcome domain: the study's primary outcome row of that domain when it can be
-    converted, else its first other convertible row. Returns (effects, [(study_id, why not usable)])."""
+    converted, else its first other convertible row. ``randomised`` maps study_id to the number randomised, for rows
+    whose arm sizes come from an equal allocation. Returns (effects, [(study_id, why not usable)])."""
+    randomised = randomised or {}
     effects: list[StudyEffect] = []
     unusable: list[tuple[str, str]] = []
     rows = outcomes[outcomes["study_id"].isin(list(study_ids)) & (outcomes["outcome_domain"] == domain)]
     for study_id, group in rows.groupby("study_id", sort=True):
         candidates = sorted((r for _, r in group.iterrows()), key=_priority)
-        chosen = next((e for e in (study_effect(r, corr) for r in candidates) if e is not None), None)
+        chosen = next((e for e in (study_effect(r, corr, randomised.get(study_id)) for r in candidates)
+                       if e is not None), None)
         if chosen is None:
             unusable.append((study_id, "no row gives numbers that convert to an SMD (arm means with SDs, or a mean "
                                        "difference or standardised effect with a CI or P value, and arm sizes); "
@@ -521,11 +537,13 @@ def synthesise(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, do
         main = pool(effects) if effects else None
         sensitivity = {"Paule-Mandel tau²": pool(effects, method_re="pm")} if len(effects) >= 2 else {}
         return Synthesis(condition, domain, main, sensitivity, tuple(unusable))
-    effects, unusable = study_effects(outcomes, ids, domain, ASSUMED_CORRELATION)
+    enrolled = studies["n_enrolled"] if "n_enrolled" in studies else pd.Series(pd.NA, index=studies.index)
+    randomised = {sid: int(n) for sid, n in zip(studies["study_id"], enrolled) if not pd.isna(n)}
+    effects, unusable = study_effects(outcomes, ids, domain, ASSUMED_CORRELATION, randomised)
     main = pool(effects) if effects else None
     sensitivity: dict[str, Pooled | None] = {}
     if effects:
-        alt, _ = study_effects(outcomes, ids, domain, SENSITIVITY_CORRELATION)
+        alt, _ = study_effects(outcomes, ids, domain, SENSITIVITY_CORRELATION, randomised)
         if any(e.analysis == "paired" and e.assumptions for e in effects):
             sensitivity[f"within-person correlation {SENSITIVITY_CORRELATION:g}"] = pool(alt)
         if len(effects) >= 2:
@@ -533,6 +551,9 @@ def synthesise(outcomes: pd.DataFrame, studies: pd.DataFrame, condition: str, do
         plain = [e for e in effects if not any("metric not stated" in a for a in e.assumptions)]
         if 0 < len(plain) < len(effects):
             sensitivity["without effect sizes of unstated metric"] = pool(plain)
+        reported = [e for e in effects if not any(a.startswith("arm sizes not reported") for a in e.assumptions)]
+        if 0 < len(reported) < len(effects):
+            sensitivity["without trials whose arm sizes are assumed"] = pool(reported)
     note = ""
     kinds = {e.value_kind for e in effects}
     if {"final", "change"} <= kinds:

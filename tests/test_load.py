@@ -78,6 +78,12 @@ BROKEN_CELLS = {
     "invalid search date": ("conditions.csv", {1: {"last_search": "2026-02-31"}}, ["conditions.csv, row 1 (line 2), column 'last_search'", "not a real date"]),
     "future search date": ("conditions.csv", {1: {"last_search": "2999-01-01"}}, ["column 'last_search'", "in the future"]),
     "effect outside its CI": ("outcomes.csv", {1: {"effect": "5", "ci_low": "0", "ci_high": "1"}}, ["column 'effect'", "outside its own confidence interval"]),
+    "assumed arms beside reported ones": ("outcomes.csv", {1: {"arm_sizes": "equal_allocation"}},
+                                          ["outcomes.csv, row 1 (line 2), column 'arm_sizes'", "leave n_ldn and n_comparator empty"]),
+    "assumed arms of a non-parallel row": ("outcomes.csv", {1: {"arm_sizes": "equal_allocation", "n_ldn": ""}},
+                                           ["column 'arm_sizes'", "set analysis to 'parallel'"]),
+    "reported arms that are empty": ("outcomes.csv", {2: {"arm_sizes": "reported"}},
+                                     ["outcomes.csv, row 2 (line 3), column 'arm_sizes'", "both empty"]),
     "arm larger than the study": ("outcomes.csv", {1: {"n_ldn": "99999"}}, ["outcomes.csv, row 1 (line 2), column 'n_ldn'", "larger than the study's N"]),
 }
 

@@ -176,6 +176,20 @@ def test_rows_without_enough_numbers_give_no_effect():
                                comparator_sd=1.0, n_ldn=20, n_comparator=20)) is None
 
 
+def test_equal_allocation_splits_the_number_randomised_and_says_so():
+    values = dict(ldn_mean=10.5, ldn_sd=5.6, comparator_mean=9.8, comparator_sd=5.9, lower_is_better="no",
+                  arm_sizes="equal_allocation")
+    assert sy.equal_split(37) == (18, 19)
+    assert sy.study_effect(row(**values)) is None, "no arm sizes and no number randomised: nothing to pool"
+    e = sy.study_effect(row(**values), randomised=37)
+    g, se = sy.hedges_g(10.5, 5.6, 18, 9.8, 5.9, 19)
+    assert (e.n_ldn, e.n_comparator, e.participants) == (18, 19, 37)
+    assert e.estimate == pytest.approx(-g) and e.se == pytest.approx(se)
+    assert e.assumptions == ("arm sizes not reported: the 37 randomised split 18 and 19 by the trial's 1:1 allocation",)
+    reported = sy.study_effect(row(**dict(values, arm_sizes="reported", n_ldn=18, n_comparator=19)), randomised=37)
+    assert reported.assumptions == () and reported.estimate == pytest.approx(e.estimate)
+
+
 def test_paired_row_uses_the_assumed_correlation():
     r = row(analysis="paired", lower_is_better="no", ldn_mean=28.8, comparator_mean=18.0, p_value=0.016, n_ldn=28,
             n_comparator=28)
