@@ -20,9 +20,9 @@ from .output import Figure
 
 STYLE = {
     "figure.dpi": 100,
-    # PNGs at twice the width the book shows them (about 770 px), so they stay sharp on high-density screens.
-    "savefig.dpi": 230,
-    "font.family": "DejaVu Sans",  # ships with matplotlib, so text renders the same everywhere
+    # DejaVu Sans ships with matplotlib, so layout is computed with it; the SVG names the sans-serif fallbacks
+    # too, so a reader without DejaVu sees a narrower sans-serif face, never a serif default.
+    "font.family": ["DejaVu Sans", "sans-serif"],
     "font.size": 10,
     "legend.fontsize": 8.5,
     "axes.spines.top": False,
@@ -31,7 +31,7 @@ STYLE = {
     "grid.color": "#dddddd",
     "grid.linewidth": 0.6,
     "svg.hashsalt": "ldn-evidence-book",  # stable ids inside SVG files
-    "svg.fonttype": "none",  # keep text as text: smaller and searchable
+    "svg.fonttype": "none",  # keep text as text: small, sharp at any zoom, searchable and printable as text
     "path.simplify": True,
 }
 
@@ -63,17 +63,17 @@ def drawing(module: str, function: str, *args, **kwargs):
 
 
 def save(draw, name: str, caption, alt: str) -> Figure | None:
-    """Write ``<figures>/<name>.svg`` and ``.png`` with metadata that never changes; None when ``draw``
-    (a figure, or a function returning one or None) has nothing to draw.
+    """Write ``<figures>/<name>.svg`` with metadata that never changes; None when ``draw`` (a figure, or a
+    function returning one or None) has nothing to draw. The book, Jupyter and the PDF all show this one vector
+    file: a raster copy would weigh several times more and blur when zoomed.
 
-    When the remembered SVG for this data and code matches the exported files, nothing is drawn. When a fresh
-    SVG comes out byte-identical to the file on disk, the PNG is current too and is not rasterised again.
+    When the remembered SVG for this data and code matches the exported file, nothing is drawn.
     """
     out = paths.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
-    svg, png = out / f"{name}.svg", out / f"{name}.png"
+    svg = out / f"{name}.svg"
     remembered = paths.root() / "_build" / "figure-cache" / f"{name}-{_drawing_key(name)}.svg"
-    if callable(draw) and remembered.exists() and png.exists() and svg.exists() and svg.read_bytes() == remembered.read_bytes():
+    if callable(draw) and remembered.exists() and svg.exists() and svg.read_bytes() == remembered.read_bytes():
         return Figure(name=name, caption=caption, alt=alt, svg=remembered.read_bytes())
     fig = draw() if callable(draw) else draw
     if fig is None:
@@ -84,9 +84,8 @@ def save(draw, name: str, caption, alt: str) -> Figure | None:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
         content = buffer.getvalue()
-        if not (svg.exists() and png.exists() and svg.read_bytes() == content):
+        if not (svg.exists() and svg.read_bytes() == content):
             svg.write_bytes(content)
-            fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
     remembered.parent.mkdir(parents=True, exist_ok=True)
     partial = remembered.with_suffix(f".{os.getpid()}.tmp")
     partial.write_bytes(content)

@@ -2,9 +2,9 @@
 
 Each figure is a :class:`matplotlib.figure.Figure` drawn inside ``matplotlib.rc_context(STYLE)``:
 importing this module changes no backend and no global rcParams, so a researcher's own plots in
-the same notebook behave as usual. :func:`save` exports SVG and PNG with pinned metadata
-(byte-identical on every run) and returns an :class:`~ldnreview.output.Figure` that shows the
-PNG in the book and embeds the SVG in Jupyter.
+the same notebook behave as usual. :func:`save` exports SVG with pinned metadata (byte-identical
+on every run) and returns an :class:`~ldnreview.output.Figure` that shows that SVG in the book and
+embeds it in Jupyter.
 """
 
 from __future__ import annotations

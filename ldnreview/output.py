@@ -486,8 +486,8 @@ class CodeBlock(Block):
 
 @dataclass
 class Figure(Block):
-    """A figure: in the book, a MyST figure of the exported PNG with caption, alt text and an SVG
-    download; in Jupyter, the SVG embedded in the page, so a downloaded notebook shows it."""
+    """A figure: in the book, a MyST figure of the exported SVG with caption, alt text and a download
+    link; in Jupyter, the same SVG embedded in the page, so a downloaded notebook shows it."""
 
     name: str
     caption: "Inline | str"
@@ -495,7 +495,7 @@ class Figure(Block):
     svg: bytes = field(repr=False)
 
     def myst(self, depth: int = 0) -> str:
-        return (f"```{{figure}} /figures/{self.name}.png\n:alt: {attribute_text(self.alt)}\n:name: fig-{self.name}\n"
+        return (f"```{{figure}} /figures/{self.name}.svg\n:alt: {attribute_text(self.alt)}\n:name: fig-{self.name}\n"
                 f":width: 100%\n\n{inline_myst(self.caption)} {{download}}`Download as SVG </figures/{self.name}.svg>`.\n```\n")
 
     def html(self) -> str:

@@ -138,6 +138,3 @@ def load_all_images(page) -> None:
 def pdf_page_count(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
 
-
-def pdf_image_count(pdf: Path) -> int:
-    return len(re.findall(rb"/Subtype\s*/Image", pdf.read_bytes()))

@@ -11,4 +11,4 @@ for folder in ("_images", "_static"):
 out = paths.root() / "_build" / "pdf" / "ldn-evidence-book.pdf"
 with site.serve(single) as base:
     site.print_pdf(f"{base}/book/index.html", out)
-print(f"wrote {out.relative_to(paths.root())}: {site.pdf_page_count(out)} pages, {site.pdf_image_count(out)} images")
+print(f"wrote {out.relative_to(paths.root())}: {site.pdf_page_count(out)} pages")

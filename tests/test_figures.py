@@ -6,7 +6,6 @@ import re
 import os
 import subprocess
 import sys
-import shutil
 
 import pytest
 
@@ -19,8 +18,7 @@ ROOT = paths.root()
 
 def produce_all(target):
     with pytest.MonkeyPatch.context() as monkeypatch:
-        # Seeded with the committed files: export.save then rasterises a PNG only where its SVG changed.
-        shutil.copytree(ROOT / "figures", target, dirs_exist_ok=True)
+        # An empty folder, so a committed figure that no chapter produces any more shows up as an orphan.
         monkeypatch.setenv("LDNREVIEW_FIGURES_DIR", str(target))
         render_every_figure()
     return {p.name: p.read_bytes() for p in sorted(target.iterdir())}
@@ -32,6 +30,7 @@ def render_every_figure():
         chapter = Chapter(key, data)
         chapter.evidence_figure()
         chapter.dose_figure()
+        chapter.risk_of_bias_section()
         chapter.outcome_results()
     for page_figure in (evidence_map.evidence_map_figure, dosing.all_doses_figure, claims_audit.verdict_figure,
                         methods.study_flow):
@@ -49,18 +48,16 @@ def test_committed_figures_are_current(produced):
     orphans = sorted(set(committed) - set(produced))
     assert not stale, f"figures/ out of date (run `make execute`): {stale}"
     assert not orphans, f"figures/ holds files no chapter produces: {orphans}"
-    svgs = sorted(n for n in produced if n.endswith(".svg"))
-    assert sorted(n for n in produced if n.endswith(".png")) == [n.replace(".svg", ".png") for n in svgs]
+    assert all(n.endswith(".svg") for n in produced), "figures are vector only: no raster copy to weigh pages down"
 
 
 def test_figures_are_byte_stable(monkeypatch, tmp_path, produced):
-    """A fresh render, PNG included, is identical to the committed files."""
+    """A fresh render is identical to the committed file."""
     data = load()
     monkeypatch.setenv("LDNREVIEW_FIGURES_DIR", str(tmp_path))
     Chapter("fibromyalgia", data).evidence_figure()
-    for suffix in (".svg", ".png"):
-        name = f"fibromyalgia-evidence-strength{suffix}"
-        assert (tmp_path / name).read_bytes() == (ROOT / "figures" / name).read_bytes(), name
+    name = "fibromyalgia-evidence-strength.svg"
+    assert (tmp_path / name).read_bytes() == (ROOT / "figures" / name).read_bytes(), name
 
 
 def test_svg_metadata_is_pinned(produced):
