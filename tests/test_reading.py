@@ -9,20 +9,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from ldnreview import load, notebooks, paths, schema, site
+from sitecheck import DESKTOP, PHONE
 
 ROOT = paths.root()
 DOCS = notebooks.toc_docs()
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1400, "height": 900}
-# Smallest figure text, in CSS pixels, as shown: 12 px is 9 pt on a desktop; on a phone at least 6 px
-# (the figure is then a third of its desktop width; readers zoom the 2x PNG).
-MIN_FIGURE_TEXT_PX = {"desktop": 12.0, "phone": 6.0}
 PRINTED_CHAPTER = "book/conditions/fibromyalgia"
 # Words the generators must never produce again (issue 14), each with why.
 FORBIDDEN_TEXT = {
@@ -34,50 +29,13 @@ FORBIDDEN_TEXT = {
 }
 
 
-def _visit(chromium, base_url, doc: str, viewport: dict, messages: list | None = None):
+def _visit(chromium, base_url, doc: str, viewport: dict):
     page = chromium.new_context(viewport=viewport).new_page()
-    if messages is not None:
-        page.on("console", lambda m: m.type in ("error", "warning") and messages.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-    page.goto(f"{base_url}/{doc}.html", wait_until="networkidle")
+    page.goto(f"{base_url}/{doc}.html", wait_until="load")
     return page
 
 
-@pytest.fixture(scope="module")
-def phone_pages(chromium, base_url):
-    """Every page at 390 px: its width, any table wider than its box, and every console message."""
-    results = {}
-    for doc in DOCS:
-        messages: list[str] = []
-        page = _visit(chromium, base_url, doc, PHONE, messages)
-        results[doc] = {
-            "widths": page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]"),
-            "overflowing": page.evaluate(
-                "() => Array.from(document.querySelectorAll('article *')).filter(e => e.offsetParent !== null"
-                " && e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5)"
-                ".map(e => e.tagName + '.' + e.className)"),
-            "tables": page.evaluate(
-                "() => Array.from(document.querySelectorAll('.ldn-table')).filter(c => c.scrollWidth > c.clientWidth + 1).length"),
-            "messages": messages,
-        }
-        page.context.close()
-    return results
-
-
-# -- phones ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("doc", DOCS)
-def test_no_page_scrolls_sideways_on_a_phone(phone_pages, doc):
-    scroll, inner = phone_pages[doc]["widths"]
-    assert scroll <= inner, f"{doc} is {scroll} px wide at {inner} px: {phone_pages[doc]['overflowing']}"
-    assert phone_pages[doc]["tables"] == 0, f"{doc}: a table scrolls inside its box at 390 px"
-
-
-@pytest.mark.parametrize("doc", DOCS)
-def test_no_console_message_at_all(phone_pages, doc):
-    """An empty allowlist: no error or warning is harmless enough to keep."""
-    assert phone_pages[doc]["messages"] == []
-
+# -- phones (page width, console and figure text are checked in the one browser pass: sitecheck.py) ----
 
 def test_tables_fold_into_cards_on_a_phone(chromium, base_url):
     page = _visit(chromium, base_url, PRINTED_CHAPTER, PHONE)
@@ -172,46 +130,6 @@ def test_search_snippets_quote_the_article(chromium, base_url):
         assert ".pdf" not in text[:40] and not text.startswith("...."), text[:80]
         assert "Contents" not in text[:60], text[:80]
     page.close()
-
-
-# -- figures -----------------------------------------------------------------------------
-
-def _svg_min_font_and_width(svg: Path) -> tuple[float, float]:
-    """Smallest font size and the drawing's width, both in the SVG's points."""
-    text = svg.read_text(encoding="utf-8")
-    width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', text).group(1))
-    sizes = [float(s) for s in re.findall(r"font(?:-size)?:\s*(?:[a-z-]+\s+)*?([\d.]+)px", text)]
-    ET.fromstring(text)  # well-formed
-    return (min(sizes) if sizes else float("inf")), width
-
-
-@pytest.mark.parametrize("form", ["desktop", "phone"])
-def test_figure_text_is_readable_where_shown(chromium, base_url, built, form):
-    viewport = DESKTOP if form == "desktop" else PHONE
-    small = []
-    for doc in DOCS:
-        page = _visit(chromium, base_url, doc, viewport)
-        shown = page.evaluate(
-            "() => Array.from(document.querySelectorAll('article figure img')).map(i => [i.getAttribute('src'), i.clientWidth])")
-        for src, width in shown:
-            svg = ROOT / "figures" / Path(src).with_suffix(".svg").name
-            if not svg.exists():
-                continue
-            font, drawn = _svg_min_font_and_width(svg)
-            rendered = font * width / drawn
-            if rendered < MIN_FIGURE_TEXT_PX[form]:
-                small.append(f"{doc}: {svg.name} text {rendered:.1f} px at {width} px")
-        page.context.close()
-    assert small == []
-
-
-def test_figure_pngs_are_twice_their_shown_width(chromium, base_url):
-    page = _visit(chromium, base_url, PRINTED_CHAPTER, DESKTOP)
-    images = page.evaluate("() => Array.from(document.querySelectorAll('article figure img')).map(i => [i.src, i.clientWidth, i.naturalWidth])")
-    assert images
-    blurry = [(src, shown, natural) for src, shown, natural in images if natural < 1.9 * shown]
-    assert blurry == []
-    page.context.close()
 
 
 # -- print and PDF ----------------------------------------------------------------------
