@@ -3,6 +3,7 @@ the book build and nbval agree whatever their working directory."""
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -49,7 +50,13 @@ def bib_path() -> Path:
 
 def display(path: Path) -> str:
     """A path as a person should read it in an error: relative to the root when inside it."""
+    return _display(str(path), os.environ.get("LDNREVIEW_ROOT"), os.getcwd())
+
+
+@functools.lru_cache(maxsize=256)
+def _display(path: str, _root_env: str | None, _cwd: str) -> str:
+    # Validation names a file once per problem and per checked cell: resolve each path once, not every time.
     try:
         return str(Path(path).resolve().relative_to(root()))
     except (ValueError, FileNotFoundError):
-        return str(path)
+        return path

