@@ -125,8 +125,9 @@ RULES = (
     "a body with no concurrent comparison (before-after, case series, case reports) very low, and never above it.",
     "The rating rests on the best comparisons available: when randomised trials contribute, only they are rated.",
     "Secondary reports of a trial already counted are left out before anything is counted.",
-    "Risk of bias: serious when studies judged at high risk (or not yet assessed) carry at least half of the weight "
-    "(or of the participants when no weights exist); very serious when all of it and a study is at critical risk. "
+    "Risk of bias: serious when studies judged at high risk, or with some concerns (or not yet assessed), carry at "
+    "least half of the weight (or of the participants when no weights exist); very serious when all of it is at high "
+    "risk and a study is at critical risk. "
     "For non-randomised bodies serious ROBINS-I judgements are already reflected in the low start; critical ones rate down.",
     f"Inconsistency: judged from I² and the study estimates, never from how many were significant; serious when "
     f"I² >= {I2_SERIOUS:.0%}, very serious when I² >= {I2_VERY_SERIOUS:.0%} and study estimates fall on both sides of "
@@ -270,9 +271,11 @@ def judge_risk_of_bias(studies: list[StudyInput], estimate, randomised: bool) ->
     weights = _weights(studies, estimate)
     # A study whose risk of bias has not been assessed cannot count as low risk.
     high = [s for s in studies if s.rob_overall in HIGH_RISK or s.rob_overall is None]
+    concerns = [s for s in studies if s.rob_overall in HIGH_RISK + UNCLEAR_RISK or s.rob_overall is None]
     critical = [s for s in studies if s.rob_overall == "critical"]
     unknown = [s for s in studies if s.rob_overall is None]
     share = sum(weights.get(s.study_id, 0) for s in high)
+    concerns_share = sum(weights.get(s.study_id, 0) for s in concerns)
     listing = "; ".join(f"{s.study_id} {s.rob_overall or 'not assessed'}" for s in studies)
     if not randomised:
         if critical:
@@ -280,11 +283,13 @@ def judge_risk_of_bias(studies: list[StudyInput], estimate, randomised: bool) ->
         return Judgement("not_serious", f"Non-randomised evidence already starts at low certainty; overall judgements: {listing}.")
     if share >= 0.999 and len(high) == len(studies) and critical:
         return Judgement("very_serious", f"All the evidence comes from studies at high or critical risk of bias ({listing}).")
+    note = " Studies not assessed count as at risk." if unknown else ""
     if share >= 0.5:
-        note = " Studies not assessed count as at risk." if unknown else ""
         return Judgement("serious", f"Studies at high risk of bias carry {share:.0%} of the weight ({listing}).{note}")
-    note = f" Not assessed: {', '.join(s.study_id for s in unknown)}." if unknown else ""
-    return Judgement("not_serious", f"Studies at high risk of bias carry {share:.0%} of the weight ({listing}).{note}")
+    if concerns_share >= 0.5:
+        return Judgement("serious", f"Studies with some concerns or at high risk of bias carry {concerns_share:.0%} of the "
+                                    f"weight ({listing}).{note}")
+    return Judgement("not_serious", f"Studies at low risk of bias carry {1 - concerns_share:.0%} of the weight ({listing}).")
 
 
 def judge_inconsistency(estimate: synthesis.Pooled | None) -> Judgement:

@@ -216,7 +216,7 @@ class Chapter:
         one = len(self.awaiting) == 1
         if trials.empty:
             return (f"{words.count(len(self.awaiting), 'further study')} {'awaits' if one else 'await'} classification (see below); "
-                    f"{'it is' if one else 'they are'} not controlled trials, so counting {'it' if one else 'them'} would not change these ratings.")
+                    f"{'it is not a controlled trial' if one else 'none is a controlled trial'}, so counting {'it' if one else 'them'} would not change these ratings.")
         n = int(trials["n"].fillna(0).sum())
         nulls = int((trials["direction"] == "no_difference").sum())
         one = len(trials) == 1

@@ -182,9 +182,13 @@ def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None,
         high = _weighted_share(body, rated.isin(HIGH_RISK))
         some = _weighted_share(body, rated.isin(HIGH_RISK + SOME_RISK))
         unassessed = int(rated.isna().sum())
-        if high >= ROB_SERIOUS_SHARE:
+        every_high = bool(len(body)) and bool(rated.isin(HIGH_RISK).all()) and bool((rated == "critical").any())
+        if every_high:
             score -= 2
-            reasons.append(f"very serious risk of bias: {high:.0%} of participants are in studies at high or serious risk of bias")
+            reasons.append("very serious risk of bias: every deciding study is at high risk of bias and one is at critical risk")
+        elif high >= ROB_SERIOUS_SHARE:
+            score -= 1
+            reasons.append(f"serious risk of bias: {high:.0%} of participants are in studies at high or serious risk of bias")
         elif some >= ROB_SERIOUS_SHARE:
             score -= 1
             reasons.append(f"serious risk of bias: {some:.0%} of participants are in studies with some concerns or higher")

@@ -63,6 +63,15 @@ def test_rct_at_high_risk_of_bias_is_rated_down():
     assert ["high", "moderate", "low", "very low"].index(high.rating) == ["high", "moderate", "low", "very low"].index(low.rating) + 1
 
 
+def test_most_weight_with_some_concerns_is_serious_risk_of_bias():
+    """The same rule as the body of evidence (grade.certainty): some concerns count once they carry half the weight."""
+    est = pooled(effect("A2020", -0.6, 0.05, n=500), effect("B2021", -0.5, 0.2, n=40))
+    concerns = ce.rate("pain", [study("A2020", rob="some_concerns"), study("B2021")], est).judgements["risk_of_bias"]
+    assert concerns.level == "serious" and "some concerns" in concerns.footnote
+    fine = ce.rate("pain", [study("A2020"), study("B2021", rob="some_concerns")], est).judgements["risk_of_bias"]
+    assert fine.level == "not_serious" and "low risk of bias carry" in fine.footnote
+
+
 def test_high_risk_trial_carrying_little_weight_is_not_rated_down():
     body = [study("A2020"), study("B2021"), study("S2015", rob="high", n=20)]
     est = pooled(*PRECISE_BENEFIT, effect("S2015", -0.6, 0.5, n=10))

@@ -85,8 +85,10 @@ def test_rct_at_high_risk_of_bias_is_rated_down():
     body = frame(study(study_id="A2020", n_analysed=300), study(study_id="B2021", n_analysed=250))
     low = grade.certainty(body, rob(A2020="low", B2021="low"))
     high = grade.certainty(body, rob(A2020="high", B2021="high"))
-    assert grade.CERTAINTY_WORDS[2] == high.rating and low.rating == "high"
-    assert any("risk of bias" in r for r in high.reasons)
+    concerns = grade.certainty(body, rob(A2020="some_concerns", B2021="low"))
+    assert low.rating == "high" and high.rating == "moderate" and concerns.rating == "moderate"
+    assert any("serious risk of bias" in r for r in high.reasons)
+    assert any("some concerns" in r for r in concerns.reasons)
 
 
 def test_reasons_are_recorded_below_the_floor():

@@ -26,6 +26,7 @@ FORBIDDEN_TEXT = {
     r"\b[A-Z][\w'-]+ and others\b": "'X and others' beside 'et al.'",
     r"THEBE_JS_URL|sphinx-thebe": "live-code extension on the page",
     r"\b\d+ reported benefit|studies reporting benefit|reporting benefit\b": "a vote count of studies by their result",
+    r"\bit is not controlled trials\b": "a singular study described in the plural",
 }
 
 
