@@ -22,7 +22,8 @@ STYLE = {
     "figure.dpi": 100,
     # DejaVu Sans ships with matplotlib, so layout is computed with it; the SVG names the sans-serif fallbacks
     # too, so a reader without DejaVu sees a narrower sans-serif face, never a serif default.
-    "font.family": ["DejaVu Sans", "sans-serif"],
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["DejaVu Sans"],
     "font.size": 10,
     "legend.fontsize": 8.5,
     "axes.spines.top": False,

@@ -329,13 +329,20 @@ def traffic_light(judgements: pd.DataFrame, labels: dict, domains: list[str], do
     fig = new_figure(figsize=(WIDTH_IN, 3.6 + 0.4 * len(studies)), layout="constrained")
     ax = fig.subplots()
     cells = judgements.set_index(["study_id", "domain"])["judgement"]
+    placed: dict[str, list[tuple[int, int]]] = {}
     for y, study in enumerate(studies):
         for x, domain in enumerate(domains):
             judgement = cells.get((study, domain))
-            if judgement is None:
-                continue
-            colour, symbol, _ = ROB_STYLE[judgement]
-            ax.scatter([x], [y], s=170, color=colour, edgecolor="#333333", linewidth=0.5, zorder=3)
+            if judgement is not None:
+                placed.setdefault(judgement, []).append((x, y))
+    # One marker collection per judgement, not one per cell: the SVG defines each marker once and reuses it.
+    for judgement in ROB_STYLE:
+        if judgement not in placed:
+            continue
+        colour, symbol, _ = ROB_STYLE[judgement]
+        xs, ys = zip(*placed[judgement])
+        ax.scatter(xs, ys, s=170, color=colour, edgecolor="#333333", linewidth=0.5, zorder=3)
+        for x, y in placed[judgement]:
             ax.annotate(symbol, (x, y), ha="center", va="center", fontsize=TEXT_PT, fontweight="bold",
                         color="white" if judgement in ("high", "serious", "critical") else "black", zorder=4)
     ax.set_xticks(range(len(domains)), [domain_names[d] for d in domains], rotation=40, ha="right", rotation_mode="anchor")

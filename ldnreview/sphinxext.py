@@ -118,8 +118,23 @@ def _configure(app, config):
     config.html_title = f"{config.html_title or 'LDN Evidence Book'} (version {meta.version})"
 
 
+def _first_citation_keeps_its_tooltip(app, doctree, docname):
+    """A citation link's hover text is the whole reference; a page citing a study in every table would carry it
+    dozens of times (a fifth of a chapter's weight). The first link to each reference on a page keeps it."""
+    from docutils import nodes
+
+    seen = set()
+    for ref in doctree.findall(nodes.reference):
+        target = ref.get("refuri") or ref.get("refid")
+        if "reftitle" in ref and target and "bibliography" in str(target):
+            if target in seen:
+                del ref["reftitle"]
+            seen.add(target)
+
+
 def setup(app):
     app.connect("config-inited", _configure)
+    app.connect("doctree-resolved", _first_citation_keeps_its_tooltip)
     app.add_js_file("ldn-tables.js")
     app.add_css_file("ldn.css")
     app.connect("html-page-context", _page_context)
