@@ -235,20 +235,35 @@ class Chapter:
         if rob.empty:
             return Paragraph("No clinical study to assess.")
         order = list(self.clinical["study_id"]) + [s for s in self.graded["study_id"] if s not in set(self.clinical["study_id"])]
-        rob = rob.assign(_order=rob["study_id"].map({s: i for i, s in enumerate(order)})).sort_values(["_order", "rob_id"], kind="stable")
-        labels = {r["study_id"]: words.study_label(r) for _, r in self.studies.iterrows()}
-        domains = [d for d in tables.ROB_DOMAIN_NAMES if d in set(rob["domain"])]
-        draw = export.drawing("figures", "traffic_light", rob, labels, domains, tables.ROB_DOMAIN_NAMES,
-                              f"{self.title}: risk of bias by study and domain")
-        overall = rob[rob["domain"] == "overall"]["judgement"].value_counts()
-        alt = (f"Traffic-light chart of risk of bias for {words.count(rob['study_id'].nunique(), 'study')} of LDN in {self.name}: overall "
-               + ", ".join(f"{n} {tables.ROB_WORDS[j]}" for j, n in overall.sort_index().items()) + ".")
-        return join(
-            export.save(draw, f"{self.key}-risk-of-bias",
-                         "Risk of bias of each clinical study, by domain (RoB 2 for randomised trials, ROBINS-I for non-randomised "
-                         "comparisons; uncontrolled designs are critical for want of a comparison group). Source: data/risk_of_bias.csv.", alt),
-            tables.risk_of_bias_table(rob, self.studies),
-        )
+        domain_order = {d: i for i, d in enumerate(tables.ROB_DOMAIN_NAMES)}
+        rob = rob.assign(_order=rob["study_id"].map({s: i for i, s in enumerate(order)}),
+                         _domain=rob["domain"].map(domain_order)).sort_values(["_order", "_domain", "rob_id"], kind="stable")
+        # Studies with no comparison group are critical by design; they are listed once each, apart from the
+        # domain-by-domain assessments of the comparisons (as robvis charts show only assessed comparisons).
+        uncontrolled = rob[rob["tool"] == "uncontrolled"]
+        assessed = rob[rob["tool"] != "uncontrolled"]
+        parts: list = []
+        if assessed.empty:
+            parts.append(Paragraph("No study of this condition compared LDN with a concurrent control group, so there is no "
+                                   "comparison to assess domain by domain."))
+        else:
+            labels = {r["study_id"]: words.study_label(r) for _, r in self.studies.iterrows()}
+            domains = [d for d in tables.ROB_DOMAIN_NAMES if d in set(assessed["domain"])]
+            draw = export.drawing("figures", "traffic_light", assessed, labels, domains, tables.ROB_DOMAIN_NAMES,
+                                  f"{self.title}: risk of bias by study and domain")
+            overall = assessed[assessed["domain"] == "overall"]["judgement"].value_counts()
+            alt = (f"Traffic-light chart of risk of bias for {words.count(assessed['study_id'].nunique(), 'controlled study')} "
+                   f"of LDN in {self.name}: overall " + ", ".join(f"{n} {tables.ROB_WORDS[j]}" for j, n in overall.sort_index().items()) + ".")
+            parts += [export.save(draw, f"{self.key}-risk-of-bias",
+                                  "Risk of bias of each controlled study, by domain (RoB 2 for randomised trials, ROBINS-I for "
+                                  "non-randomised comparisons). Source: data/risk_of_bias.csv.", alt),
+                      tables.risk_of_bias_table(assessed, self.studies)]
+        if not uncontrolled.empty:
+            parts += [Paragraph(f"{words.count(uncontrolled['study_id'].nunique(), 'study')} without a concurrent "
+                                "comparison group are at critical risk of bias by design: change on LDN cannot be separated from "
+                                "chance, placebo response, regression to the mean or the natural course. Each is assessed once:"),
+                      tables.uncontrolled_bias_table(uncontrolled, self.studies)]
+        return join(*parts)
 
     def awaiting_classification(self) -> Block:
         if self.awaiting.empty:

@@ -202,6 +202,15 @@ def risk_of_bias_table(rob: pd.DataFrame, studies: pd.DataFrame) -> Table:
     return table(["Study", "Tool", "Domain", "Judgement", "Support (from abstract and registry pages)"], rows)
 
 
+def uncontrolled_bias_table(rob: pd.DataFrame, studies: pd.DataFrame) -> Table:
+    """One row per study with no comparison group: why it is critical, and what that leaves of it."""
+    by_id = studies.set_index("study_id")
+    support = rob.set_index(["study_id", "domain"])["support"]
+    rows = [[cite(by_id.loc[sid]), DESIGN_NAMES[by_id.loc[sid, "design"]], support.get((sid, "comparison"), BLANK),
+             support.get((sid, "overall"), BLANK)] for sid in dict.fromkeys(rob["study_id"])]
+    return table(["Study", "Design", "No comparison group", "What the study can show"], rows)
+
+
 REGISTRIES = (
     (r"^NCT[0-9]{8}$", "https://clinicaltrials.gov/study/{}"),
     (r"^ISRCTN[0-9]+$", "https://www.isrctn.com/{}"),

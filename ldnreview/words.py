@@ -9,7 +9,7 @@ import pandas as pd
 DESIGN_NAMES = {
     "rct": "randomised trial",
     "crossover_rct": "randomised crossover trial",
-    "nonrandomised_trial": "non-randomised controlled trial",
+    "nonrandomised_trial": "non-randomised trial",  # controlled or not: its coded control decides the level
     "open_label": "single-arm open-label trial",
     "cohort": "cohort study",
     "register": "register study",

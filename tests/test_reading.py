@@ -27,6 +27,7 @@ FORBIDDEN_TEXT = {
     r"THEBE_JS_URL|sphinx-thebe": "live-code extension on the page",
     r"\b\d+ reported benefit|studies reporting benefit|reporting benefit\b": "a vote count of studies by their result",
     r"\bit is not controlled trials\b": "a singular study described in the plural",
+    r"non-randomised controlled trial \(4": "a design name that contradicts its evidence level",
 }
 
 
