@@ -217,7 +217,6 @@ class Chapter:
         if trials.empty:
             return (f"{words.count(len(self.awaiting), 'further study')} {'awaits' if one else 'await'} classification (see below); "
                     f"{'it is not a controlled trial' if one else 'none is a controlled trial'}, so counting {'it' if one else 'them'} would not change these ratings.")
-        n = int(trials["n"].fillna(0).sum())
         nulls = int((trials["direction"] == "no_difference").sum())
         one = len(trials) == 1
         if nulls == len(trials):
@@ -226,7 +225,7 @@ class Chapter:
         else:
             effect = (f"{nulls} of {len(trials)} reported no difference from placebo; how counting them would change the "
                       "conclusion cannot be judged until their results are verified.")
-        return (f"{words.count(len(trials), 'further controlled trial')} ({n:,} participants) "
+        return (f"{words.count(len(trials), 'further controlled trial')} ({grade.participants_phrase(trials['n'])}) "
                 f"{'awaits' if one else 'await'} classification because not all of {'its' if one else 'their'} "
                 f"publication details could be verified. {effect}")
 

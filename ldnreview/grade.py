@@ -118,6 +118,14 @@ def unverified_trials(awaiting: pd.DataFrame) -> pd.DataFrame:
     return awaiting[awaiting["design"].isin(RANDOMISED)]
 
 
+def participants_phrase(sizes: pd.Series) -> str:
+    """How many people some trials hold, when a page may not have shown every trial's size: a lower bound then."""
+    known = sizes.dropna()
+    if known.empty:
+        return "number of participants not known"
+    return f"{'' if len(known) == len(sizes) else 'at least '}{int(known.sum()):,} participants"
+
+
 def overall_risk_of_bias(risk_of_bias: pd.DataFrame) -> dict[str, str]:
     """Each study's overall risk-of-bias judgement."""
     overall = risk_of_bias[risk_of_bias["domain"] == "overall"]
@@ -223,7 +231,7 @@ def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None,
     if unverified is not None and len(unverified):
         score -= 1
         reasons.append(f"publication bias: {len(unverified)} randomised trial{'s' if len(unverified) > 1 else ''} "
-                       f"({int(unverified['n'].fillna(0).sum())} participants) awaiting classification, their results not verifiable")
+                       f"({participants_phrase(unverified['n'])}) awaiting classification, their results not verifiable")
     score = min(max(score, 1), 1 if controlled.empty and randomised.empty else 4)
     return Certainty(
         rating=CERTAINTY_WORDS[score],

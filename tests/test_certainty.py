@@ -258,3 +258,17 @@ def test_a_trial_awaiting_classification_is_weighed_as_publication_bias():
     for row in chapter.findings:
         assert any(f.startswith("Publication bias: serious") and "RodriguezFreireInnova" in f for f in row["footnotes"]), row
     assert any(r.startswith("publication bias") for r in chapter.certainty.reasons)
+
+
+def test_a_trial_awaiting_classification_with_no_known_size_is_still_weighed():
+    """A registered trial whose size no page showed (n empty) is named, not dropped, and the participant count
+    is given as a lower bound."""
+    from ldnreview import Chapter
+
+    chapter = Chapter("fibromyalgia")
+    unsized = chapter.awaiting[chapter.awaiting["design"].isin(("rct", "crossover_rct")) & chapter.awaiting["n"].isna()]
+    assert len(unsized), "the fibromyalgia data should hold a randomised trial awaiting classification with no known N"
+    name = unsized["awaiting_id"].iloc[0]
+    for row in chapter.findings:
+        assert any(f"{name} (number of participants not known" in f for f in row["footnotes"]), row
+    assert any(r.startswith("publication bias") and "at least" in r for r in chapter.certainty.reasons)

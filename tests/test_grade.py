@@ -117,3 +117,9 @@ def test_indirect_outcomes_rate_down():
                   study(study_id="B2021", n_analysed=500, outcome_kind="dispensing_proxy"))
     assert grade.certainty(base, judged).rating == "high"
     assert grade.certainty(proxy, judged).rating == "moderate"
+
+
+def test_participants_of_trials_whose_size_is_not_always_known():
+    assert grade.participants_phrase(pd.Series([98, 1200], dtype="Int64")) == "1,298 participants"
+    assert grade.participants_phrase(pd.Series([98, None], dtype="Int64")) == "at least 98 participants"
+    assert grade.participants_phrase(pd.Series([None], dtype="Int64")) == "number of participants not known"
