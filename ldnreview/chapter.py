@@ -364,8 +364,12 @@ class Chapter:
         if isinstance(self.info["ongoing_trials"], str):
             items.append(Span("Ongoing or registered trials: ", self.info["ongoing_trials"]))
         queries = [s.strip() for s in self.info["search_terms"].split("|")]
-        searched = Paragraph(f"Last searched {self.info['last_search']} with: ",
-                             *[piece for i, q in enumerate(queries) for piece in (("; " if i else ""), Code(q))], ".")
+        logged = self.data.searches[self.data.searches["condition"] == self.key]
+        searched = Paragraph(
+            (f"Last searched {logged['date'].max()} ({words.count(len(logged), 'logged query')}, listed in the search log on "
+             f"the methods page). " if len(logged) else "No search of this condition is in the search log. ")
+            + f"The first edition's search ({self.info['first_search']}) ran: ",
+            *[piece for i, q in enumerate(queries) for piece in (("; " if i else ""), Code(q))], ".")
         notes = self.info["notes"] if isinstance(self.info["notes"], str) else None
         return join(Bullets(items) if items else None, searched, notes)
 

@@ -344,16 +344,19 @@ def _cross_table_problems(data_dir: Path, loaded: dict[str, pd.DataFrame], probl
         if r["decision"] in homes and r["matched_id"] not in homes[r["decision"]]:
             problems.append(f"{_where(r_path, row, 'matched_id', reviews.attrs['lines'])}: decision {r['decision']!r} but "
                             f"{r['matched_id']!r} is not in that table")
+    searches = loaded["searches"]
+    q_path = data_dir / TABLES["searches"].filename
     conditions = loaded["conditions"]
     c_path = data_dir / TABLES["conditions"].filename
-    for row, value in zip(conditions.index, conditions["last_search"]):
-        try:
-            day = datetime.date.fromisoformat(value)
-        except (TypeError, ValueError):
-            problems.append(f"{_where(c_path, row, 'last_search', conditions.attrs['lines'])}: not a real date ({value!r})")
-            continue
-        if day > datetime.date.today():
-            problems.append(f"{_where(c_path, row, 'last_search', conditions.attrs['lines'])}: date in the future ({value})")
+    for frame, path, column in ((searches, q_path, "date"), (conditions, c_path, "first_search")):
+        for row, value in zip(frame.index, frame[column]):
+            try:
+                day = datetime.date.fromisoformat(value)
+            except (TypeError, ValueError):
+                problems.append(f"{_where(path, row, column, frame.attrs['lines'])}: not a real date ({value!r})")
+                continue
+            if day > datetime.date.today():
+                problems.append(f"{_where(path, row, column, frame.attrs['lines'])}: date in the future ({value})")
 
 
 def chapter_conditions(conditions: pd.DataFrame) -> pd.DataFrame:

@@ -162,9 +162,10 @@ CONDITIONS = Table(
         C("category", "string", "Clinical area, for grouping chapters.", required=True, allowed=CATEGORIES),
         C("mentioned_in_article", "string", "Whether the popular article audited in the book names it.",
           required=True, allowed=("yes", "no")),
-        C("last_search", "string", "Date of the last search for studies (YYYY-MM-DD).",
-          required=True, pattern=DATE_PATTERN),
-        C("search_terms", "string", "Queries run for this condition, separated by ' | '.", required=True),
+        C("first_search", "string", "Date of the first edition's search, run before the search log was kept (YYYY-MM-DD); "
+          "later searches, and the last search date, are in searches.csv.", required=True, pattern=DATE_PATTERN),
+        C("search_terms", "string", "The first edition's queries for this condition, separated by ' | ' (hit counts were "
+          "not recorded).", required=True),
         C("ongoing_trials", "string", "Registered or announced trials without published results."),
         C("notes", "string", "Anything a reader of the searches should know."),
     ),

@@ -23,6 +23,7 @@ DESIGN_NAMES = {
 # Plurals that adding "s" gets wrong.
 _PLURALS = {
     "study": "studies",
+    "query": "queries",
     "case series": "case series",
     "meta-analysis": "meta-analyses",
     "analysis": "analyses",

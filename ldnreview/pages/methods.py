@@ -10,10 +10,13 @@ from .common import dataset, save_figure
 
 def search_summary(data: Dataset | None = None) -> Block:
     d = dataset(data)
-    last = d.conditions["last_search"].max()
+    last = d.searches["date"].max()
     chapters = d.chapter_conditions
+    logged = int(chapters["condition"].isin(set(d.searches["condition"])).sum())
     return Paragraph(
-        f"Searches for all {len(chapters)} conditions were last run on ", Strong(last), ". "
+        f"{logged} of the {len(chapters)} conditions with a chapter have queries in the search log; its most recent query "
+        "was run on ", Strong(last),
+        " (each condition's last search is in the table below). "
         f"The dataset holds {len(d.studies)} verified records: "
         + ", ".join(words.count(n, tables.DESIGN_NAMES[k])
                     for k, n in d.studies["design"].value_counts().reindex(list(tables.DESIGN_NAMES)).dropna().astype(int).items())
@@ -24,10 +27,13 @@ def search_summary(data: Dataset | None = None) -> Block:
 def searches_table(data: Dataset | None = None) -> Block:
     d = dataset(data)
     counts = d.studies["condition"].value_counts()
-    rows = [[r.display_name, int(counts.get(r.condition, 0)), r.last_search,
+    logged = d.searches.groupby("condition")["date"].agg(["max", "size"])
+    rows = [[r.display_name, int(counts.get(r.condition, 0)),
+             logged.loc[r.condition, "max"] if r.condition in logged.index else r.first_search,
+             int(logged.loc[r.condition, "size"]) if r.condition in logged.index else 0,
              "; ".join(s.strip() for s in r.search_terms.split("|"))]
             for r in d.conditions.sort_values("display_name", kind="stable").itertuples()]
-    return table(["Condition", "Records", "Last search", "Queries run"], rows)
+    return table(["Condition", "Records", "Last search", "Logged queries", "First edition's queries"], rows)
 
 
 def levels_table() -> Block:
