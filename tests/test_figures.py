@@ -103,3 +103,32 @@ def test_every_figure_kind_is_drawn_by_some_page():
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "ldnreview").rglob("*.py"))
     asked = set(re.findall(r'drawing\(\s*"figures", "([a-z_]+)"', sources))
     assert kinds == asked, f"drawn but not defined: {asked - kinds}; defined but never drawn: {kinds - asked}"
+
+
+NOTHING_DRAWN = """
+import sys
+from ldnreview import export
+draw = export.Drawing.__call__
+def refuse(self):
+    fig = draw(self)
+    if fig is not None:
+        sys.exit(f"drew {self.function}{self.args[1:]!r}: no exported SVG carries key {self.key} (run `make execute`)")
+export.Drawing.__call__ = refuse
+sys.path.insert(0, sys.argv[1])
+from test_figures import render_every_figure
+render_every_figure()
+"""
+
+
+def test_a_fresh_process_draws_nothing_the_committed_figures_hold(tmp_path):
+    """Each committed SVG ends with its drawing's key (inputs and drawing code), computed the same in every process,
+    so re-executing the chapters in a fresh clone (nbval) reuses the files and never draws."""
+    import shutil
+
+    shutil.copytree(ROOT / "figures", tmp_path / "figures")
+    env = dict(os.environ, LDNREVIEW_FIGURES_DIR=str(tmp_path / "figures"))
+    result = subprocess.run([sys.executable, "-c", NOTHING_DRAWN, str(ROOT / "tests")], env=env, capture_output=True,
+                            text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:] + result.stdout[-2000:]
+    for svg in sorted((ROOT / "figures").glob("*.svg")):
+        assert re.search(rb"<!-- ldnreview drawing [0-9a-f]{24} -->\n$", svg.read_bytes()), svg.name
