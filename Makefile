@@ -12,11 +12,12 @@ JB_STRICT := -W -n --keep-going
 
 # The environment: exact pins from requirements.txt, plus this repo's helper package (editable,
 # so notebooks import the code you are reading). Rebuilt when either file changes. pip brings only
-# uv (pinned in requirements.txt), which installs the rest in seconds rather than about a minute.
+# uv (pinned in requirements.txt), which installs the rest in seconds rather than about a minute,
+# compiling bytecode as it goes so the first test kernels do not each compile pandas and matplotlib.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements.txt)"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 

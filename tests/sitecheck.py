@@ -67,20 +67,33 @@ def small_figure_text(shown: list, form: str) -> list[str]:
 
 
 def browse(chromium, base_url: str, docs: list[str]) -> dict:
-    """Load each page once, waiting for `load` (not network idle), and record what the tests check."""
+    """Load each page once, waiting for `load` (not network idle), and record what the tests check. One tab goes
+    from page to page, as a reader does, so the theme's scripts and styles come from its cache after the first."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    seen: dict[str, list] = {}  # this page's console errors, messages and requests; replaced for each page
+
+    def on_console(m):
+        if m.type == "error":
+            seen["errors"].append(m.text)
+        if m.type in ("error", "warning"):
+            seen["messages"].append(f"{m.type}: {m.text}")
+
+    def on_page_error(e):
+        seen["errors"].append(str(e))
+        seen["messages"].append(f"pageerror: {e}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    page.on("request", lambda r: seen["requests"].append(r.url))
     results = {}
     for doc in docs:
-        page = context.new_page()
-        errors, messages, requests = [], [], []
-        page.on("console", lambda m, errors=errors: m.type == "error" and errors.append(m.text))
-        page.on("console", lambda m, messages=messages: m.type in ("error", "warning") and messages.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-        page.on("pageerror", lambda e, messages=messages: messages.append(f"pageerror: {e}"))
-        page.on("request", lambda r, requests=requests: requests.append(r.url))
+        seen.update(errors=[], messages=[], requests=[])
+        errors, messages, requests = seen["errors"], seen["messages"], seen["requests"]
+        page.set_viewport_size(DESKTOP)
         response = page.goto(f"{base_url}/{doc}.html", wait_until="load")
         site.load_all_images(page)
         desktop_figures = page.evaluate(_FIGURE_WIDTHS)
@@ -106,7 +119,6 @@ def browse(chromium, base_url: str, docs: list[str]) -> dict:
             "tables_without_headers": page.evaluate("() => Array.from(document.querySelectorAll('article table')).filter(t => !t.querySelector('th')).length"),
             "serious_a11y": sorted(v["id"] for v in violations if v["impact"] in SERIOUS),
         }
-        page.close()
     context.close()
     return results
 
