@@ -1,6 +1,5 @@
 """The search log covers every condition, and no page counts studies by their result."""
 
-
 from ldnreview import load
 
 DATA = load()
