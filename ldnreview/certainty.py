@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import synthesis
+from . import grade, synthesis
 
 LEVELS = ("not_serious", "serious", "very_serious")
 RATINGS = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
@@ -40,10 +40,9 @@ UNCONTROLLED = ("before_after", "none")
 RANDOMISED_DESIGNS = ("rct", "crossover_rct")
 NONRANDOMISED_DESIGNS = ("nonrandomised_trial", "cohort", "register")
 
-# Overall risk-of-bias judgements that count as "at high risk" (RoB 2 high; ROBINS-I serious or critical;
-# every uncontrolled study is critical by the data contract).
-HIGH_RISK = ("high", "serious", "critical")
-UNCLEAR_RISK = ("some_concerns", "moderate", "no_information")
+# Overall risk-of-bias judgements "at high risk" (RoB 2 high; ROBINS-I serious or critical; every uncontrolled
+# study is critical by the data contract) and "with some concerns": the same lists as the body of evidence.
+HIGH_RISK, UNCLEAR_RISK = grade.HIGH_RISK, grade.SOME_RISK
 
 # Pages relied on (the methods page cites them): GRADE 6 (imprecision, optimal information size), GRADE 34 (rate
 # down more than one level when the CI appreciably crosses thresholds or the sample is far below the OIS), and
@@ -281,15 +280,16 @@ def judge_risk_of_bias(studies: list[StudyInput], estimate, randomised: bool) ->
         if critical:
             return Judgement("serious", f"At least one non-randomised study at critical risk of bias ({listing}).")
         return Judgement("not_serious", f"Non-randomised evidence already starts at low certainty; overall judgements: {listing}.")
-    if share >= 0.999 and len(high) == len(studies) and critical:
-        return Judgement("very_serious", f"All the evidence comes from studies at high or critical risk of bias ({listing}).")
     note = " Studies not assessed count as at risk." if unknown else ""
-    if share >= 0.5:
+    levels = grade.risk_of_bias_downgrade(concerns_share, len(high) == len(studies) and bool(critical))
+    if levels == 2:
+        return Judgement("very_serious", f"All the evidence comes from studies at high or critical risk of bias ({listing}).")
+    if levels and share >= grade.ROB_SERIOUS_SHARE:
         return Judgement("serious", f"Studies at high risk of bias carry {share:.0%} of the weight ({listing}).{note}")
-    if concerns_share >= 0.5:
+    if levels:
         return Judgement("serious", f"Studies with some concerns or at high risk of bias carry {concerns_share:.0%} of the "
                                     f"weight ({listing}).{note}")
-    return Judgement("not_serious", f"Studies at low risk of bias carry {1 - concerns_share:.0%} of the weight ({listing}).")
+    return Judgement("not_serious", f"Studies at low risk of bias carry {1 - concerns_share:.0%} of the weight ({listing}).{note}")
 
 
 def judge_inconsistency(estimate: synthesis.Pooled | None) -> Judgement:

@@ -118,6 +118,15 @@ def unverified_trials(awaiting: pd.DataFrame) -> pd.DataFrame:
     return awaiting[awaiting["design"].isin(RANDOMISED)]
 
 
+def risk_of_bias_downgrade(concerns_share: float, every_high_with_critical: bool) -> int:
+    """The one risk-of-bias rule, for each outcome (certainty.py) and for a condition's body of evidence: levels to
+    rate down. ``concerns_share`` is the share of the weight in studies at high risk or with some concerns (a study
+    not assessed counts as at risk); two levels only when every deciding study is at high risk and one is critical."""
+    if every_high_with_critical:
+        return 2
+    return 1 if concerns_share >= ROB_SERIOUS_SHARE else 0
+
+
 def participants_phrase(sizes: pd.Series) -> str:
     """How many people some trials hold, when a page may not have shown every trial's size: a lower bound then."""
     known = sizes.dropna()
@@ -187,18 +196,17 @@ def certainty(studies: pd.DataFrame, risk_of_bias: pd.DataFrame | None = None,
     # Risk of bias, from the per-study judgements.
     rated = body["study_id"].map(judgements)
     if not (randomised.empty and controlled.empty):
-        high = _weighted_share(body, rated.isin(HIGH_RISK))
-        some = _weighted_share(body, rated.isin(HIGH_RISK + SOME_RISK))
+        at_risk = rated.isna() | rated.isin(HIGH_RISK)  # a study not assessed cannot count as low risk
+        high = _weighted_share(body, at_risk)
+        some = _weighted_share(body, at_risk | rated.isin(SOME_RISK))
         unassessed = int(rated.isna().sum())
-        every_high = bool(len(body)) and bool(rated.isin(HIGH_RISK).all()) and bool((rated == "critical").any())
-        if every_high:
-            score -= 2
+        levels = risk_of_bias_downgrade(some, bool(at_risk.all()) and bool((rated == "critical").any()))
+        score -= levels
+        if levels == 2:
             reasons.append("very serious risk of bias: every deciding study is at high risk of bias and one is at critical risk")
-        elif high >= ROB_SERIOUS_SHARE:
-            score -= 1
+        elif levels and high >= ROB_SERIOUS_SHARE:
             reasons.append(f"serious risk of bias: {high:.0%} of participants are in studies at high or serious risk of bias")
-        elif some >= ROB_SERIOUS_SHARE:
-            score -= 1
+        elif levels:
             reasons.append(f"serious risk of bias: {some:.0%} of participants are in studies with some concerns or higher")
         if unassessed:
             reasons.append(f"{unassessed} of the deciding studies have no risk-of-bias assessment")

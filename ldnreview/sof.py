@@ -156,8 +156,8 @@ def findings(data, condition: str) -> list[dict]:
     the question but await classification (their results are not verifiable, so not in any estimate) count as
     missing evidence for every outcome: publication bias is judged with them in view."""
     awaiting = grade.unverified_trials(data.awaiting[data.awaiting["condition"] == condition])
-    missing = tuple(f"{r.awaiting_id} ({f'{int(r.n)} participants' if pd.notna(r.n) else 'number of participants not known'}, "
-                    f"awaiting classification)" for r in awaiting.itertuples())
+    missing = tuple(f"{r.awaiting_id} ({grade.participants_phrase(pd.Series([r.n], dtype='Float64'))}, awaiting classification)"
+                    for r in awaiting.itertuples())
     unpublished = {domain: missing for domain in SOF_DOMAINS} if missing else None
     return summary_of_findings(condition, data.outcomes, data.studies, data.coding, data.risk_of_bias,
                                unpublished=unpublished, adverse_events=data.adverse_events)
