@@ -319,6 +319,12 @@ def _cross_table_problems(data_dir: Path, loaded: dict[str, pd.DataFrame], probl
         if not (pd.isna(o["effect"]) or pd.isna(o["ci_low"]) or pd.isna(o["ci_high"])) and not o["ci_low"] <= o["effect"] <= o["ci_high"]:
             problems.append(f"{_where(o_path, row, 'effect', outcomes.attrs['lines'])}: effect {o['effect']:g} lies outside "
                             f"its own confidence interval ({o['ci_low']:g} to {o['ci_high']:g})")
+    # A study is included for what it answers, not for its identifier; but a reader must be able to find it.
+    for row, study in loaded["studies"].iterrows():
+        if all(pd.isna(study[c]) for c in ("pmid", "doi", "registry_id", "url")):
+            problems.append(f"{_where(s_path, row, 'pmid', s_lines)}: a study needs a pmid, doi, registry_id or url "
+                            "(where its report can be read); none is given")
+    _overall_rob_problems(data_dir, loaded["risk_of_bias"], problems)
     # Grading reads coded fields and per-study judgements: every clinical study must have them.
     assessed = set(loaded["risk_of_bias"].loc[loaded["risk_of_bias"]["domain"] == "overall", "study_id"])
     for row, study in loaded["studies"].iterrows():
@@ -359,6 +365,50 @@ def _cross_table_problems(data_dir: Path, loaded: dict[str, pd.DataFrame], probl
                 problems.append(f"{_where(path, row, column, frame.attrs['lines'])}: date in the future ({value})")
 
 
+def rob2_overall(domains: dict[str, str]) -> str:
+    """RoB 2's published algorithm for the overall judgement: low only when every domain is low; high when any
+    domain is high; otherwise some concerns ('no information' in a domain counts as some concerns, and is shown as
+    such in the domain's own cell)."""
+    values = set(domains.values())
+    if "high" in values:
+        return "high"
+    return "low" if values == {"low"} else "some_concerns"
+
+
+ROBINS_ORDER = ("low", "moderate", "serious", "critical")
+
+
+def robins_overall(domains: dict[str, str]) -> str:
+    """ROBINS-I's overall judgement: the most severe domain judgement; 'no information' when information is lacking
+    in a domain and no domain is at serious or critical risk."""
+    known = [ROBINS_ORDER.index(v) for v in domains.values() if v in ROBINS_ORDER]
+    worst = max(known) if known else 0
+    if "no_information" in domains.values() and worst < ROBINS_ORDER.index("serious"):
+        return "no_information"
+    return ROBINS_ORDER[worst]
+
+
+OVERALL_RULES = {"rob2": rob2_overall, "rob2_crossover": rob2_overall, "robins_i": robins_overall}
+
+
+def _overall_rob_problems(data_dir: Path, rob: pd.DataFrame, problems: list[str]) -> None:
+    """The overall judgement follows the tool's published algorithm from the domain judgements, never a count."""
+    path = data_dir / TABLES["risk_of_bias"].filename
+    for (study_id, tool), rows in rob.groupby(["study_id", "tool"], sort=True):
+        rule = OVERALL_RULES.get(tool)
+        overall = rows[rows["domain"] == "overall"]
+        domains = dict(zip(rows.loc[rows["domain"] != "overall", "domain"], rows.loc[rows["domain"] != "overall", "judgement"]))
+        if rule is None or overall.empty or not domains:
+            continue
+        expected = rule(domains)
+        row = overall.index[0]
+        if overall["judgement"].iloc[0] != expected:
+            listing = ", ".join(f"{d} {j}" for d, j in domains.items())
+            problems.append(f"{_where(path, row, 'judgement', rob.attrs['lines'])}: overall {overall['judgement'].iloc[0]!r} "
+                            f"for {study_id} does not follow the {tool} algorithm, which gives {expected!r} from its "
+                            f"domains ({listing})")
+
+
 def chapter_conditions(conditions: pd.DataFrame) -> pd.DataFrame:
     """Conditions that get a chapter: all but the cross-cutting 'general' bucket."""
     return conditions[conditions["category"] != "cross-cutting"]
@@ -381,6 +431,8 @@ class Dataset:
     excluded: pd.DataFrame
     ongoing: pd.DataFrame
     review_studies: pd.DataFrame
+    reports: pd.DataFrame
+    outcome_thresholds: pd.DataFrame
     fingerprint: str
     row_counts: dict
 

@@ -9,6 +9,7 @@ methods page. Change a rule here and all three follow.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 DESIGNS = (
@@ -36,6 +37,20 @@ ROB_DOMAINS = ("randomisation", "deviations", "missing_data", "measurement", "re
                "confounding", "selection", "classification", "comparison", "overall")
 ROB_JUDGEMENTS = ("low", "some_concerns", "high", "moderate", "serious", "critical", "no_information")
 RECORD_DECISIONS = ("included", "new_included", "awaiting", "excluded", "ongoing", "review_studies")
+# What kind of report a study's results were read in: a reference says what it is, honestly.
+REPORT_KINDS = ("journal_article", "conference_abstract", "registry_results", "preprint", "thesis", "results_summary",
+                "book_chapter", "letter")
+# What an additional report of an included study is (reports.csv).
+REPORT_ROLES = ("protocol", "registry_record", "secondary_analysis", "results_report", "conference_abstract",
+                "erratum")
+# How a number in an outcome or adverse-event row is known: read from the page, or derived from what the page shows
+# (each derived kind is footnoted, and pooling runs a sensitivity analysis without it).
+DERIVATIONS = ("read", "counts_from_percentages", "sd_from_ci", "sd_from_se", "sd_from_p", "read_from_figure")
+# Outcomes a guideline panel would weigh, per condition (GRADE: critical or important for a decision).
+IMPORTANCE = ("critical", "important")
+# Where an outcome's minimal important difference comes from: a published MID for the instrument, or the documented
+# fallback when no MID page was found.
+MID_BASES = ("published_mid", "fallback")
 EXCLUSION_REASONS = ("not_human", "not_low_dose", "out_of_scope", "duplicate_or_secondary", "not_primary_research",
                      "retracted", "not_ldn", "conference_abstract_only")
 LABEL_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -137,7 +152,7 @@ class Table:
     filename: str
     description: str
     columns: tuple[Column, ...]
-    primary_key: str
+    primary_key: str | tuple[str, ...]  # one column, or the columns that together identify a row
     # Rules that involve two columns of the same row: (name, left, op, right).
     row_rules: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)
 
@@ -179,7 +194,6 @@ STUDIES = Table(
     row_rules=(
         ("dose_min_mg <= dose_max_mg", "dose_min_mg", "<=", "dose_max_mg"),
         ("n_analysed <= n_enrolled", "n_analysed", "<=", "n_enrolled"),
-        ("pmid or doi present", "pmid", "or", "doi"),
         ("secondary_to is another study", "secondary_to", "!=", "study_id"),
     ),
     columns=(
@@ -187,8 +201,16 @@ STUDIES = Table(
           required=True, unique=True, pattern=STUDY_ID_PATTERN),
         C("condition", "string", "Condition key (conditions.csv).", required=True,
           references=("conditions", "condition")),
-        C("pmid", "string", "PubMed ID, digits only.", pattern=PMID_PATTERN, unique=True),
-        C("doi", "string", "DOI without the https://doi.org/ prefix.", pattern=DOI_PATTERN, unique=True),
+        C("pmid", "string", "PubMed ID, digits only, when a page shows one.", pattern=PMID_PATTERN, unique=True),
+        C("doi", "string", "DOI without the https://doi.org/ prefix, when a page shows one.", pattern=DOI_PATTERN,
+          unique=True),
+        C("report_kind", "string", "What the results were read in: a journal article, a conference abstract, a "
+          "registry's posted results, a preprint, a thesis, a results summary page, a book chapter or a letter.",
+          required=True, allowed=REPORT_KINDS),
+        C("registry_id", "string", "Trial registration(s) the pages show (NCT, EudraCT, ISRCTN, ACTRN, IRCT ...), "
+          "joined by '; '."),
+        C("url", "string", "Where the report can be read when it has no PMID or DOI (registry results, a results "
+          "page, a conference abstract page). A study needs a PMID, a DOI, a registry_id or a url."),
         C("first_author", "string", "Surname of the first author (empty when no source page showed the authors)."),
         C("authors", "string", "Authors as 'Surname Initials' joined by '; ', ending in 'et al.' when not all were seen; "
           "empty when no source page showed them.", bibtex=True),
@@ -258,6 +280,9 @@ OUTCOMES = Table(
         C("arm_sizes", "string", "How the arm sizes are known: reported (n_ldn and n_comparator as the page gives them), "
           "or equal_allocation (n_ldn and n_comparator empty; the page gives the number randomised, in studies.n_enrolled, "
           "and a 1:1 allocation, so pooling splits it and footnotes say so).", allowed=ARM_SIZE_SOURCES),
+        C("derivation", "string", "How the row's numbers are known: read (as the page prints them), or derived from "
+          "what it prints: counts_from_percentages, sd_from_ci, sd_from_se, sd_from_p, read_from_figure. A derived row "
+          "is footnoted and left out in a sensitivity analysis. Empty means read.", allowed=DERIVATIONS),
         C("outcome_domain", "string", "What the outcome measures, for pooling and rating per outcome "
           "(withdrawal_adverse_events = stopped because of adverse events).", allowed=OUTCOME_DOMAINS),
         C("is_primary", "string", "Whether the page names this as the trial's primary outcome (empty: not stated).",
@@ -276,6 +301,8 @@ OUTCOMES = Table(
           "comparator, e.g. a crossover) or single_arm (change within one group, no comparison).", allowed=ANALYSES),
         C("direction", "string", "Direction of this result.", required=True, allowed=DIRECTIONS),
         C("note", "string", "Anything needed to read the numbers."),
+        C("pages_tried", "string", "For a controlled trial's outcome without arm-level numbers: the pages looked at "
+          "that did not show them, joined by ' ; '."),
         C("source_url", "string", "Page where the numbers were seen.", required=True),
     ),
 )
@@ -299,8 +326,67 @@ ADVERSE_EVENTS = Table(
         C("ldn_n", "integer", "Participants exposed to LDN.", minimum=1),
         C("comparator_events", "integer", "Participants with the event on the comparator.", minimum=0),
         C("comparator_n", "integer", "Participants on the comparator.", minimum=1),
+        C("derivation", "string", "How the counts are known: read, or counts_from_percentages (a percentage times the "
+          "arm size; footnoted and left out in a sensitivity analysis). Empty means read.", allowed=DERIVATIONS),
         C("note", "string", "How it was reported (for example, no counts given)."),
+        C("pages_tried", "string", "For a controlled trial's event without counts per arm: the pages looked at that did "
+          "not show them, joined by ' ; '."),
         C("source_url", "string", "Page where it was seen.", required=True),
+    ),
+)
+
+REPORTS = Table(
+    name="reports",
+    filename="reports.csv",
+    description="One row per further report of an included study (protocol, registry record, secondary analysis, "
+    "conference abstract, erratum): PRISMA 2020 counts studies and their reports apart. The main report is the "
+    "study's own row in studies.csv; a secondary analysis with results of its own is a study row with secondary_to.",
+    primary_key="report_id",
+    columns=(
+        C("report_id", "string", "Short id: the study_id plus the role, or the report's own id.", required=True,
+          unique=True),
+        C("study_id", "string", "The included study it reports (studies.csv).", required=True,
+          references=("studies", "study_id")),
+        C("role", "string", "What the report is for the study.", required=True, allowed=REPORT_ROLES),
+        C("report_kind", "string", "What kind of document it is.", required=True, allowed=REPORT_KINDS),
+        C("citation", "string", "The report as its pages show it, in our words where needed.", required=True),
+        C("pmid", "string", "PubMed ID, when a page shows one.", pattern=PMID_PATTERN),
+        C("doi", "string", "DOI, when a page shows one.", pattern=DOI_PATTERN),
+        C("registry_id", "string", "Registry number, for a registry record."),
+        C("url", "string", "Where it can be read."),
+        C("source_url", "string", "Pages looked at.", required=True),
+        C("note", "string", "Anything else."),
+    ),
+)
+
+OUTCOME_THRESHOLDS = Table(
+    name="outcome_thresholds",
+    filename="outcome_thresholds.csv",
+    description="The outcomes a guideline panel would weigh for each condition with controlled evidence (critical or "
+    "important, benefit and harm), each with its minimal important difference (MID) or decision threshold in the units "
+    "of its most familiar instrument, and that instrument's typical standard deviation so effects on the SMD scale can "
+    "be shown on it (Cochrane Handbook chapter 15) and judged against the MID (GRADE guidance 34).",
+    primary_key="threshold_id",
+    columns=(
+        C("threshold_id", "string", "condition plus outcome_domain.", required=True, unique=True),
+        C("condition", "string", "Condition (conditions.csv).", required=True, references=("conditions", "condition")),
+        C("outcome_domain", "string", "The outcome (as outcomes.outcome_domain / adverse_events.event_domain).",
+          required=True, allowed=OUTCOME_DOMAINS),
+        C("importance", "string", "critical or important for a decision about LDN in this condition.", required=True,
+          allowed=IMPORTANCE),
+        C("instrument", "string", "The most familiar instrument effects are shown on (for a dichotomous outcome: "
+          "'participants with the event')."),
+        C("mid", "number", "Minimal important difference on the instrument, in its units (for a dichotomous outcome: "
+          "an absolute difference per 1000 people). Empty with basis fallback: the documented fallback applies.",
+          minimum=0),
+        C("sd", "number", "Typical standard deviation of the instrument in this population, to put SMDs back on the "
+          "instrument's scale and to express the MID as an SMD (MID / SD).", minimum=0),
+        C("basis", "string", "published_mid (a page gives an MID for the instrument) or fallback (none found; the "
+          "methods page's fallback applies).", required=True, allowed=MID_BASES),
+        C("mid_source_url", "string", "Page the MID was read on."),
+        C("sd_source_url", "string", "Page the standard deviation was read on."),
+        C("rationale", "string", "Why the outcome is critical or important, and how the MID applies here.",
+          required=True),
     ),
 )
 
@@ -473,7 +559,7 @@ REVIEW_STUDIES = Table(
     filename="review_studies.csv",
     description="What became of each study that a systematic review in the data included: in studies.csv, awaiting "
     "classification, or excluded with a reason; 'unknown_list' where no page showed the review's list of studies.",
-    primary_key="review_id",
+    primary_key=("review_id", "included_citation"),  # a review has one row per study it included
     columns=(
         C("review_id", "string", "The review (a study_id of studies.csv, or an awaiting_id).", required=True),
         C("included_citation", "string", "The included study as the review's pages describe it.", required=True),
@@ -486,10 +572,10 @@ REVIEW_STUDIES = Table(
 
 TABLES: dict[str, Table] = {t.name: t for t in (CONDITIONS, STUDIES, OUTCOMES, ADVERSE_EVENTS, CLAIMS, SAFETY_FACTS,
                                                 RISK_OF_BIAS, SEARCHES, RECORDS, AWAITING, EXCLUDED, ONGOING,
-                                                REVIEW_STUDIES)}
+                                                REVIEW_STUDIES, REPORTS, OUTCOME_THRESHOLDS)}
 # Load order: a table is loaded after every table it references.
 LOAD_ORDER = ("conditions", "studies", "outcomes", "adverse_events", "claims", "safety_facts", "risk_of_bias", "searches", "records",
-              "awaiting", "excluded", "ongoing", "review_studies")
+              "awaiting", "excluded", "ongoing", "review_studies", "reports", "outcome_thresholds")
 
 
 def pandera_schema(table: Table):
@@ -533,7 +619,11 @@ def datapackage() -> dict:
                 constraints["required"] = True
             if col.unique:
                 constraints["unique"] = True
-            if col.allowed:
+            if col.allowed and col.list_sep:
+                # A list cell: each value must be allowed, so the whole cell matches a pattern of allowed values.
+                one = "(" + "|".join(re.escape(v) for v in col.allowed) + ")"
+                constraints["pattern"] = f"^{one}({re.escape(col.list_sep)} ?{one})*$"
+            elif col.allowed:
                 constraints["enum"] = list(col.allowed)
             if col.pattern:
                 constraints["pattern"] = col.pattern
@@ -550,7 +640,8 @@ def datapackage() -> dict:
             for col in table.columns
             if col.references and not col.list_sep
         ]
-        schema = {"fields": fields, "primaryKey": table.primary_key, "missingValues": [""]}
+        key = [table.primary_key] if isinstance(table.primary_key, str) else list(table.primary_key)
+        schema = {"fields": fields, "primaryKey": key, "missingValues": [""]}
         if foreign_keys:
             schema["foreignKeys"] = foreign_keys
         resources.append(
