@@ -1,30 +1,30 @@
-"""GRADE certainty per outcome and comparison, with a footnote for every judgement.
+"""GRADE certainty per outcome and comparison: the book's one certainty system.
 
-Certainty belongs to an effect estimate: :func:`rate` takes the studies that contribute to one outcome of one
-comparison (with their coded design and control from ``study_coding.csv`` and their overall risk-of-bias
-judgement from ``risk_of_bias.csv``) and the pooled or single-study estimate from :mod:`ldnreview.synthesis`, and
-returns a rating (high, moderate, low, very low), the five GRADE domains each judged not serious, serious or very
-serious with a footnote, the rating-up considerations, and a plain-language statement in the wording of
-Santesso et al. 2020 (J Clin Epidemiol), tied to both the certainty and the size of the effect against the
-threshold in :data:`THRESHOLDS`.
+:func:`rate` takes the studies that measured one outcome of one comparison and, when one exists, the pooled or
+single-study estimate from :mod:`ldnreview.synthesis` (else a :class:`Narrative` of their between-group results),
+and returns a :class:`CertaintyRating`: high, moderate, low or very low, each GRADE domain judged not serious,
+serious or very serious with a footnote, the rating-up considerations, the answer (benefit, little or no
+difference, harm) against the outcome's own minimal important difference (MID), and a statement in the wording of
+Santesso et al. 2020. A condition's headline is the certainty of its critical outcomes (:func:`overall`).
 
-Every rule is a short, checkable function; the methods page prints :data:`THRESHOLDS` and :data:`RULES`.
-Effects follow :mod:`ldnreview.synthesis`: standardised mean differences, negative favours LDN.
+Every rule is a short, checkable function; the methods page prints :data:`RULES` and the thresholds table from
+``data/outcome_thresholds.csv``. Effects follow :mod:`ldnreview.synthesis`: SMDs and log risk ratios, negative
+favours LDN.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field, replace
 from statistics import NormalDist
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from . import grade, synthesis
+from . import synthesis
 
-LEVELS = ("not_serious", "serious", "very_serious")
+LEVELS = ("not_serious", "serious", "very_serious", "extremely_serious")  # 0 to 3 levels down (GRADE 34: three for very wide CIs)
 RATINGS = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
+SCORES = {v: k for k, v in RATINGS.items()}
 DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
 DOMAIN_LABELS = {
     "risk_of_bias": "Risk of bias",
@@ -33,79 +33,137 @@ DOMAIN_LABELS = {
     "imprecision": "Imprecision",
     "publication_bias": "Publication bias",
 }
+ANSWERS = ("benefit", "little_or_no_difference", "harm", "uncertain")
 
 RANDOMISED_CONTROLS = ("randomised_placebo", "randomised_active", "randomised_usual_care")
 NONRANDOMISED_CONTROLS = ("concurrent_nonrandomised", "historical")
 UNCONTROLLED = ("before_after", "none")
 RANDOMISED_DESIGNS = ("rct", "crossover_rct")
-NONRANDOMISED_DESIGNS = ("nonrandomised_trial", "cohort", "register")
 
-# Overall risk-of-bias judgements "at high risk" (RoB 2 high; ROBINS-I serious or critical; every uncontrolled
-# study is critical by the data contract) and "with some concerns": the same lists as the body of evidence.
-HIGH_RISK, UNCLEAR_RISK = grade.HIGH_RISK, grade.SOME_RISK
+# Overall risk-of-bias judgements (RoB 2 and ROBINS-I, per their algorithms; uncontrolled designs are critical):
+# at high risk, and with some concerns. A study with no judgement counts as at high risk.
+HIGH_RISK = ("high", "serious", "critical")
+SOME_CONCERNS = ("some_concerns", "moderate", "no_information")
+# Share of the weight at which studies with limitations decide the answer unless lower-risk studies show otherwise.
+DECIDING_SHARE = 0.5
 
-# Pages relied on (the methods page cites them): GRADE 6 (imprecision, optimal information size), GRADE 34 (rate
-# down more than one level when the CI appreciably crosses thresholds or the sample is far below the OIS), and
-# Santesso 2020 (GRADE 26, informative statements).
+# Pages relied on; the methods page cites them.
 GRADE6_URL = "https://www.jclinepi.com/article/S0895-4356(11)00206-X/fulltext"
 GRADE34_URL = "https://pubmed.ncbi.nlm.nih.gov/35934265/?dopt=Abstract"
 SANTESSO_URL = "https://pubmed.ncbi.nlm.nih.gov/31711912/?dopt=Abstract"
 SOURCES = (GRADE6_URL, GRADE34_URL, SANTESSO_URL)
 
-
-def optimal_information_size(smd: float = 0.2, alpha: float = 0.05, power: float = 0.8) -> int:
-    """Participants in one adequately powered two-arm trial to detect ``smd`` (GRADE 6's OIS):
-    2 x ceil(2 (z_alpha/2 + z_beta)^2 / smd^2); 786 for SMD 0.2, two-sided 5% and 80% power."""
-    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
-    return 2 * math.ceil(2 * z**2 / smd**2)
-
-
-OPTIMAL_INFORMATION_SIZE = optimal_information_size()
-VERY_SMALL_BODY = 100  # participants: 'far below' the OIS (about an eighth of it), per GRADE 34 rate down twice
+Z_ALPHA = NormalDist().inv_cdf(0.975)
+Z_BETA = NormalDist().inv_cdf(0.8)
+# When no page gives an MID for an outcome's instrument: half a standard deviation (Norman et al. 2003), the
+# documented fallback; the methods page names which outcomes use it.
+FALLBACK_MID_SMD = 0.5
+# Dichotomous outcomes without a decision threshold: a relative change of 25% (GRADE 6's rough guide).
+FALLBACK_RR = 0.75
+FAR_BELOW_OIS = 0.25  # a body with less than a quarter of the optimal information size is 'far below' it
 I2_SERIOUS = 0.5
 I2_VERY_SERIOUS = 0.75
 LARGE_EFFECT_SMD = 0.8
+LARGE_EFFECT_RR = 2.0  # GRADE: a risk ratio above 2 (or below 0.5) is a large effect
+SLIGHT_UP_TO = 2.0  # an effect beyond the MID but within twice it is 'slight' (Santesso's small effect)
+MISSING_RESULTS_SHARE = 0.25  # missing participants (trials without results) relative to the body
+
+
+def optimal_information_size(mid_smd: float) -> int:
+    """Participants in one adequately powered two-arm trial (two-sided 5%, 80% power) to detect ``mid_smd``
+    (GRADE 6's OIS): 2 x ceil(2 (z_alpha/2 + z_beta)^2 / d^2); 126 for an SMD of 0.5, 786 for 0.2."""
+    return 2 * math.ceil(2 * (Z_ALPHA + Z_BETA) ** 2 / mid_smd**2)
+
+
+def optimal_information_size_events(comparator_risk: float, relative_reduction: float = 1 - FALLBACK_RR) -> int:
+    """OIS for a dichotomous outcome: both arms of a trial powered to detect the relative change from
+    ``comparator_risk``."""
+    p1 = min(max(comparator_risk, 1e-3), 0.999)
+    p2 = p1 * (1 - relative_reduction)
+    per_arm = (Z_ALPHA + Z_BETA) ** 2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p1 - p2) ** 2
+    return 2 * math.ceil(per_arm)
 
 
 @dataclass(frozen=True)
 class Threshold:
-    """The smallest effects this review treats as important, on the analysis scale (SMD, or log risk ratio):
-    an estimate at or below ``low`` is an important benefit of LDN, at or above ``high`` an important harm."""
+    """The smallest effect that matters to patients for one outcome, on the analysis scale (SMD, or log risk
+    ratio): an estimate at or below ``low`` is an important benefit of LDN, at or above ``high`` an important harm.
+    ``mid`` and ``sd`` are in the instrument's own units; ``fallback`` says no page gave an MID."""
 
     domain: str
     low: float
     high: float
     basis: str
     measure: str = "SMD"
+    instrument: str | None = None
+    mid: float | None = None
+    sd: float | None = None
+    fallback: bool = True
+    source_url: str | None = None
+    importance: str = "critical"
 
     @property
-    def smd(self) -> float | None:
+    def mid_smd(self) -> float | None:
         return self.high if self.measure == "SMD" else None
 
     def shown(self, x: float) -> float:
         return math.exp(x) if self.measure == "RR" else x
 
     def text(self) -> str:
-        return f"{self.measure} {self.shown(self.low):g} and {self.shown(self.high):g}"
+        if self.measure == "RR":
+            return f"RR {self.shown(self.low):.2f} and {self.shown(self.high):.2f}"
+        if self.mid is not None and self.sd and self.instrument:
+            return f"{fmt(self.mid)} on {self.instrument} (SMD {self.high:.2f})"
+        return f"SMD {self.high:g}"
+
+    def native(self, smd: float) -> float | None:
+        """An SMD put back on the instrument's scale (Cochrane Handbook 15.5.3.2): SMD x the instrument's SD."""
+        return smd * self.sd if self.sd and self.measure == "SMD" else None
 
 
-_SMALL = "SMD 0.2, the conventional 'small effect' size, used as the minimal important difference on the SMD scale"
-_RR = "RR 0.75 and 1.25, GRADE 6's rough guide to appreciable benefit or harm"
-# One documented table. Native-scale MIDs are not used because the pooled scale is the SMD and no MID page was
-# checked for each instrument; the same 0.2 is applied to every continuous domain.
-THRESHOLDS: dict[str, Threshold] = {
-    domain: Threshold(domain, -0.2, 0.2, _SMALL)
-    for domain in ("pain", "fatigue", "disease_activity", "quality_of_life", "depression", "function", "biomarker",
-                   "other")
-}
-THRESHOLDS.update({
-    domain: Threshold(domain, math.log(0.75), math.log(1.25), _RR, "RR")
-    for domain in ("withdrawal_adverse_events", "adverse_events")
-})
-LARGE_EFFECT_RR = 2.0  # GRADE: a risk ratio above 2 (or below 0.5) is a large effect
+def fmt(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x - round(x)) > 1e-9 else f"{round(x):d}"
 
 
-# What a favourable (negative) or unfavourable (positive) SMD means in words, per domain.
+def threshold_for(domain: str, row=None, comparator_risk: float | None = None) -> Threshold:
+    """The outcome's threshold from its ``outcome_thresholds.csv`` row (or the documented fallback)."""
+    importance = _text(row, "importance") or ("important" if domain == "adverse_events" else "critical")
+    instrument, source = _text(row, "instrument"), _text(row, "mid_source_url")
+    mid, sd = _number(row, "mid"), _number(row, "sd")
+    published = _text(row, "basis") == "published_mid"
+    if domain in synthesis.DICHOTOMOUS_DOMAINS or domain == "remission":
+        change = 1 - FALLBACK_RR
+        basis = "a relative change of 25% (GRADE 6's rough guide to appreciable benefit or harm)"
+        if published and mid and comparator_risk:
+            change = min(0.95, mid / 1000 / comparator_risk)
+            basis = f"{fmt(mid)} per 1000 people, as a risk ratio from the comparator risk"
+        return Threshold(domain, math.log(1 - change), math.log(1 + change), basis, "RR",
+                         instrument or "participants with the event",
+                         mid, None, not (published and mid and comparator_risk), source, importance)
+    if published and mid and sd:
+        smd = mid / sd
+        return Threshold(domain, -smd, smd, f"MID {fmt(mid)} on {instrument} / SD {fmt(sd)}", "SMD", instrument, mid, sd,
+                         False, source, importance)
+    return Threshold(domain, -FALLBACK_MID_SMD, FALLBACK_MID_SMD,
+                     "no MID found for the instrument: half a standard deviation (the documented fallback)", "SMD",
+                     instrument, None, sd, True, source, importance)
+
+
+def _text(row, name):
+    if row is None:
+        return None
+    value = row.get(name) if hasattr(row, "get") else None
+    return value if isinstance(value, str) and value else None
+
+
+def _number(row, name):
+    if row is None:
+        return None
+    value = row.get(name)
+    return None if value is None or pd.isna(value) else float(value)
+
+
+# What a favourable (negative) or unfavourable (positive) effect means in words, per domain.
 WORDING = {
     "pain": ("reduce", "increase", "pain"),
     "fatigue": ("reduce", "increase", "fatigue"),
@@ -120,30 +178,43 @@ WORDING = {
 }
 
 RULES = (
+    "Each outcome of each comparison is rated; a condition's headline is the lowest certainty among its critical "
+    "outcomes (the GRADE handbook's overall certainty).",
     "Start: randomised comparisons high; non-randomised comparisons with a concurrent or historical control low; "
-    "a body with no concurrent comparison (before-after, case series, case reports) very low, and never above it.",
-    "The rating rests on the best comparisons available: when randomised trials contribute, only they are rated.",
-    "Secondary reports of a trial already counted are left out before anything is counted.",
-    "Risk of bias: serious when studies judged at high risk, or with some concerns (or not yet assessed), carry at "
-    "least half of the weight (or of the participants when no weights exist); very serious when all of it is at high "
-    "risk and a study is at critical risk. "
-    "For non-randomised bodies serious ROBINS-I judgements are already reflected in the low start; critical ones rate down.",
-    f"Inconsistency: judged from I² and the study estimates, never from how many were significant; serious when "
-    f"I² >= {I2_SERIOUS:.0%}, very serious when I² >= {I2_VERY_SERIOUS:.0%} and study estimates fall on both sides of "
-    "no effect with non-overlapping confidence intervals. Not assessable with one study (not rated down).",
+    "a body with no concurrent comparison (before-after, case series, case reports) very low, and never above it. "
+    "When randomised trials measured the outcome, only they are rated.",
+    "Thresholds belong to outcomes: each is judged against its minimal important difference (MID) in its own "
+    "instrument's units, from data/outcome_thresholds.csv, expressed as an SMD by dividing by the instrument's "
+    f"typical SD; where no MID was found, half a standard deviation (SMD {FALLBACK_MID_SMD:g}); dichotomous outcomes "
+    "use a stated decision threshold per 1000 people or a relative change of 25%.",
+    "The answer is benefit when the estimate lies beyond the MID in LDN's favour, harm beyond it the other way, and "
+    "little or no difference within it (the minimally contextualised approach, GRADE guidance 34).",
+    "Risk of bias is judged, not counted: studies at high risk, or with some concerns, that carry at least half the "
+    "weight rate down once unless the estimate restricted to the lower-risk studies gives the same answer (shown in "
+    "the footnote); twice only when every deciding study is at high risk and one at critical risk. Overall "
+    "judgements follow the RoB 2 and ROBINS-I algorithms. A study not assessed counts as at high risk.",
+    f"Inconsistency: from I² and the study estimates, never from how many were significant: serious when I² >= "
+    f"{I2_SERIOUS:.0%} and the estimates point to different answers; very serious when I² >= {I2_VERY_SERIOUS:.0%} and "
+    "the estimates fall on both sides of no effect with non-overlapping intervals. Without an estimate, directions "
+    "that disagree are serious. Not assessable with one study (not rated down).",
     "Indirectness: a biomarker or a dispensing proxy for a clinical outcome is serious; a population that matches the "
-    "condition only partly for at least half the weight is serious (no match: very serious); both together very serious.",
-    f"Imprecision: the 95% CI against the thresholds (THRESHOLDS: SMD -0.2 and 0.2; RR 0.75 and 1.25); crossing both the benefit and the harm threshold is "
-    f"very serious, crossing one is serious, and very serious when the body is also far below the optimal "
-    f"information size (fewer than {VERY_SMALL_BODY} participants). When the CI does not cross, fewer participants than "
-    f"the optimal information size ({OPTIMAL_INFORMATION_SIZE}: one trial powered at 80% for SMD 0.2) is serious. "
-    "No estimate at all is very serious.",
-    "Publication bias: serious when registered trials of the comparison are known to have finished without results; "
-    "with fewer than 10 studies a funnel plot cannot be read, which the footnote says.",
-    "Without any effect estimate (studies measured the outcome but no page gave numbers that could be combined) "
-    "the certainty is very low: confidence in the side of a threshold needs an estimate.",
+    "condition only partly for at least half the weight is serious (no match: very serious).",
+    "Imprecision: the 95% CI against the outcome's thresholds. Crossing both the benefit and the harm threshold is "
+    "very serious, and rates down three levels when the body also has less than a quarter of the optimal "
+    "information size; crossing one is serious, and very serious when the body also has less than a quarter of the "
+    "optimal information size (OIS, one trial powered at 80% for the MID). A CI that crosses neither is serious "
+    "only when the body is below the OIS. Without a single estimate, imprecision is judged from the participants "
+    "against the OIS (Murad 2017).",
+    f"Publication bias concerns missing results only: registered trials finished without results anywhere, rated "
+    f"down when their planned participants are at least {MISSING_RESULTS_SHARE:.0%} of the body's; with ten or more "
+    "studies a funnel plot would be read. A trial whose results are in the data is evidence, never a reason to rate down.",
+    "No single estimate is not no rating: when trials report between-group results that cannot be pooled, the "
+    "body is rated narratively from their directions, sizes and participants.",
     f"Rating up: only a non-randomised controlled body, not rated down, with |SMD| >= {LARGE_EFFECT_SMD} (or RR above "
-    f"{LARGE_EFFECT_RR:g} or below {1 / LARGE_EFFECT_RR:g}) and its whole CI beyond the threshold (large effect); randomised bodies and bodies with no concurrent comparison are not rated up.",
+    f"{LARGE_EFFECT_RR:g} or below {1 / LARGE_EFFECT_RR:g}) and its whole CI beyond the threshold; randomised bodies and "
+    "bodies with no concurrent comparison are not rated up.",
+    "Each row names the judgement that decides it and the rating under the nearest defensible alternative (the "
+    "fallback threshold in place of the MID, or the estimate without the studies at high risk).",
 )
 
 
@@ -159,6 +230,43 @@ class StudyInput:
     population_match: str | None = None
     secondary_to: str | None = None
     participants: int | None = None
+    label: str | None = None  # how readers see the study ("Bruun et al. 2024")
+
+    @property
+    def name(self) -> str:
+        return self.label or self.study_id
+
+
+@dataclass(frozen=True)
+class NarrativeResult:
+    """One trial's between-group result that cannot be pooled: its coded direction and what the page gave."""
+
+    study_id: str
+    direction: str  # benefit, no_difference, harm, mixed
+    participants: int | None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """Between-group results without a single estimate (Murad 2017)."""
+
+    results: tuple[NarrativeResult, ...]
+
+    @property
+    def answer(self) -> str:
+        weights: dict[str, float] = {}
+        for r in self.results:
+            key = {"no_difference": "little_or_no_difference"}.get(r.direction, r.direction)
+            weights[key] = weights.get(key, 0) + float(r.participants or 1)
+        if not weights:
+            return "uncertain"
+        return max(sorted(weights), key=lambda k: weights[k])
+
+    @property
+    def agree(self) -> bool:
+        kinds = {r.direction for r in self.results}
+        return len(kinds) == 1 and "mixed" not in kinds
 
 
 @dataclass(frozen=True)
@@ -184,7 +292,11 @@ class CertaintyRating:
     n_studies: int
     participants: int | None
     study_ids: tuple[str, ...]
+    answer: str
+    kind: str  # randomised, nonrandomised, uncontrolled
     estimate: synthesis.Pooled | None = field(default=None, repr=False)
+    narrative: Narrative | None = field(default=None, repr=False)
+    restricted: synthesis.Pooled | None = field(default=None, repr=False)  # lower-risk studies only
 
     @property
     def footnotes(self) -> list[str]:
@@ -192,110 +304,109 @@ class CertaintyRating:
 
     @property
     def symbols(self) -> str:
-        score = {"high": 4, "moderate": 3, "low": 2, "very low": 1}[self.rating]
+        score = SCORES[self.rating]
         return "⊕" * score + "◯" * (4 - score)
 
-
-# --- inputs from the coded tables ---------------------------------------------------------------------------------
-
-def read_coding(data_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """study_coding.csv and risk_of_bias.csv from data/ (empty frames when a file is not there yet)."""
-    from . import paths
-
-    folder = Path(data_dir) if data_dir is not None else paths.data_dir()
-    frames = []
-    for name in ("study_coding.csv", "risk_of_bias.csv"):
-        path = folder / name
-        frames.append(pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None}) if path.exists()
-                      else pd.DataFrame())
-    return frames[0], frames[1]
-
-
-def overall_rob(rob: pd.DataFrame, study_id: str) -> str | None:
-    """The study's overall judgement; the worst one if the table holds more than one."""
-    if rob is None or rob.empty:
-        return None
-    rows = rob[(rob["study_id"] == study_id) & (rob["domain"] == "overall")]["judgement"].dropna().tolist()
-    if not rows:
-        return None
-    order = ("low", "no_information", "some_concerns", "moderate", "high", "serious", "critical")
-    return max(rows, key=lambda j: order.index(j) if j in order else 0)
-
-
-def study_inputs(study_ids, studies: pd.DataFrame, coding: pd.DataFrame | None = None,
-                 rob: pd.DataFrame | None = None, effects=()) -> list[StudyInput]:
-    """StudyInput for each study id, from studies.csv, the coded fields and the RoB table."""
-    by_effect = {e.study_id: e for e in effects}
-    coded = coding.drop_duplicates("study_id", keep="last").set_index("study_id") if coding is not None and not coding.empty else None
-    out = []
-    for sid in study_ids:
-        st = studies[studies["study_id"] == sid].iloc[0]
-        c = coded.loc[sid] if coded is not None and sid in coded.index else None
-        design = (c["design"] if c is not None and c.get("design") else st["design"])
-        control = c["control"] if c is not None else _control_from_design(st)
-        size = by_effect[sid].participants if sid in by_effect and by_effect[sid].participants else None
-        if size is None:
-            for column in ("n_analysed", "n_enrolled"):
-                if not pd.isna(st[column]):
-                    size = int(st[column])
-                    break
-        out.append(StudyInput(
-            study_id=sid, design=design, control=control, rob_overall=overall_rob(rob, sid),
-            outcome_kind=c["outcome_kind"] if c is not None else None,
-            population_match=c["population_match"] if c is not None else None,
-            secondary_to=None if pd.isna(st["secondary_to"]) else st["secondary_to"], participants=size))
-    return out
-
-
-def _control_from_design(study) -> str | None:
-    """No coded control yet: leave it empty, and :func:`_kind` decides from the design alone."""
-    return None
+    @property
+    def rated_down(self) -> list[str]:
+        """Domains rated down, as readers name them ('risk of bias', 'imprecision (twice)')."""
+        return [DOMAIN_LABELS[d].lower() + (" (twice)" if j.downgrade == 2 else "")
+                for d, j in self.judgements.items() if j.downgrade]
 
 
 # --- the five domains ---------------------------------------------------------------------------------------------
 
 def _weights(studies: list[StudyInput], estimate: synthesis.Pooled | None) -> dict[str, float]:
     """Share of the evidence per study: inverse-variance weights when an estimate exists, else participants."""
+    ids = {s.study_id for s in studies}
     if estimate is not None and estimate.effects:
         tau2 = estimate.tau2 or 0.0
-        raw = {e.study_id: 1 / (e.se**2 + tau2) for e in estimate.effects}
+        raw = {e.study_id: 1 / (e.se**2 + tau2) for e in estimate.effects if e.study_id in ids}
     else:
         raw = {s.study_id: float(s.participants or 1) for s in studies}
-    raw = {k: v for k, v in raw.items() if k in {s.study_id for s in studies}} or {s.study_id: 1.0 for s in studies}
+    raw = raw or {s.study_id: 1.0 for s in studies}
     total = sum(raw.values())
     return {k: v / total for k, v in raw.items()}
 
 
-def judge_risk_of_bias(studies: list[StudyInput], estimate, randomised: bool) -> Judgement:
+def answer_of(estimate: float, threshold: Threshold) -> str:
+    """'benefit', 'little_or_no_difference' or 'harm' (negative favours LDN, on the analysis scale)."""
+    if estimate <= threshold.low:
+        return "benefit"
+    if estimate >= threshold.high:
+        return "harm"
+    return "little_or_no_difference"
+
+
+def _crosses(estimate: synthesis.Pooled, threshold: Threshold) -> tuple[bool, bool]:
+    low, high = estimate.ci
+    return low < threshold.low < high, low < threshold.high < high
+
+
+def _names(studies, judged: bool = True) -> str:
+    return "; ".join(f"{s.name} {(s.rob_overall or 'not assessed').replace('_', ' ')}" if judged else s.name
+                     for s in studies)
+
+
+def _est_text(est: synthesis.Pooled) -> str:
+    g = est.shown
+    return f"{est.measure} {g(est.estimate):.2f} ({g(est.ci_low):.2f} to {g(est.ci_high):.2f})"
+
+
+def judge_risk_of_bias(studies: list[StudyInput], estimate, narrative, threshold: Threshold, kind: str
+                       ) -> tuple[Judgement, synthesis.Pooled | None]:
+    """Rate down when the studies with limitations carry enough weight to move the answer."""
+    if kind == "uncontrolled":
+        return Judgement("very_serious", "No concurrent comparison: change from baseline cannot be separated from "
+                                         "placebo response, regression to the mean or the natural course."), None
     weights = _weights(studies, estimate)
-    # A study whose risk of bias has not been assessed cannot count as low risk.
     high = [s for s in studies if s.rob_overall in HIGH_RISK or s.rob_overall is None]
-    concerns = [s for s in studies if s.rob_overall in HIGH_RISK + UNCLEAR_RISK or s.rob_overall is None]
-    critical = [s for s in studies if s.rob_overall == "critical"]
-    unknown = [s for s in studies if s.rob_overall is None]
-    share = sum(weights.get(s.study_id, 0) for s in high)
-    concerns_share = sum(weights.get(s.study_id, 0) for s in concerns)
-    listing = "; ".join(f"{s.study_id} {s.rob_overall or 'not assessed'}" for s in studies)
-    if not randomised:
+    limited = [s for s in studies if s.rob_overall in HIGH_RISK + SOME_CONCERNS or s.rob_overall is None]
+    lower = [s for s in studies if s not in limited]
+    high_share = sum(weights.get(s.study_id, 0) for s in high)
+    share = sum(weights.get(s.study_id, 0) for s in limited)
+    listing = _names(studies)
+    if kind == "nonrandomised":
+        critical = [s for s in studies if s.rob_overall == "critical"]
         if critical:
-            return Judgement("serious", f"At least one non-randomised study at critical risk of bias ({listing}).")
-        return Judgement("not_serious", f"Non-randomised evidence already starts at low certainty; overall judgements: {listing}.")
-    note = " Studies not assessed count as at risk." if unknown else ""
-    levels = grade.risk_of_bias_downgrade(concerns_share, len(high) == len(studies) and bool(critical))
-    if levels == 2:
-        return Judgement("very_serious", f"All the evidence comes from studies at high or critical risk of bias ({listing}).")
-    if levels and share >= grade.ROB_SERIOUS_SHARE:
-        return Judgement("serious", f"Studies at high risk of bias carry {share:.0%} of the weight ({listing}).{note}")
-    if levels:
-        return Judgement("serious", f"Studies with some concerns or at high risk of bias carry {concerns_share:.0%} of the "
-                                    f"weight ({listing}).{note}")
-    return Judgement("not_serious", f"Studies at low risk of bias carry {1 - concerns_share:.0%} of the weight ({listing}).{note}")
+            return Judgement("serious", f"At least one non-randomised study at critical risk of bias ({listing})."), None
+        return Judgement("not_serious", f"Non-randomised evidence already starts at low certainty ({listing})."), None
+    if not limited:
+        return Judgement("not_serious", f"Every study is at low risk of bias ({listing})."), None
+    if len(high) == len(studies) and any(s.rob_overall == "critical" for s in studies):
+        return Judgement("very_serious", f"Every study is at high risk of bias and one at critical risk ({listing})."), None
+    if share < DECIDING_SHARE:
+        return Judgement("not_serious", f"Studies with limitations carry {share:.0%} of the weight, too little to move "
+                                        f"the answer ({listing})."), None
+    restricted = None
+    if estimate is not None and lower:
+        kept = tuple(e for e in estimate.effects if e.study_id in {s.study_id for s in lower})
+        restricted = synthesis.pool(kept) if kept else None
+    what = "at high risk of bias" if high_share >= DECIDING_SHARE else "with some concerns or at high risk of bias"
+    if restricted is not None:
+        low_ci, high_ci = _crosses(restricted, threshold)
+        same = answer_of(restricted.estimate, threshold) == answer_of(estimate.estimate, threshold)
+        if same and not (low_ci and high_ci):
+            return Judgement("not_serious", f"Studies {what} carry {share:.0%} of the weight ({listing}), but the "
+                                            f"estimate from the lower-risk studies alone, {_est_text(restricted)}, gives "
+                                            "the same answer, so the limitations are unlikely to have changed it."), restricted
+        why = ("is too imprecise to show that the answer is unchanged" if low_ci and high_ci else "gives a different answer")
+        return Judgement("serious", f"Studies {what} carry {share:.0%} of the weight ({listing}); the estimate from the "
+                                    f"lower-risk studies alone, {_est_text(restricted)}, {why}."), restricted
+    return Judgement("serious", f"Studies {what} carry {share:.0%} of the weight and no lower-risk study can show the "
+                                f"answer is unchanged ({listing})."), None
 
 
-def judge_inconsistency(estimate: synthesis.Pooled | None) -> Judgement:
+def judge_inconsistency(estimate: synthesis.Pooled | None, threshold: Threshold, narrative: Narrative | None = None,
+                        labels: dict[str, str] | None = None) -> Judgement:
+    labels = labels or {}
     if estimate is None:
-        return Judgement("not_serious", "No effect estimates to compare: inconsistency cannot be assessed (the missing "
-                                        "estimate is rated under imprecision).")
+        if narrative is not None and len(narrative.results) >= 2:
+            if narrative.agree:
+                return Judgement("not_serious", "The trials' between-group results point the same way.")
+            ways = ", ".join(f"{labels.get(r.study_id, r.study_id)} {r.direction.replace('_', ' ')}" for r in narrative.results)
+            return Judgement("serious", f"The trials' between-group results point different ways ({ways}).")
+        return Judgement("not_serious", "One study, or no comparable results: inconsistency cannot be assessed.")
     if estimate.k < 2:
         return Judgement("not_serious", "One study only: inconsistency cannot be assessed, so not rated down.")
     i2 = estimate.i2 or 0.0
@@ -303,13 +414,14 @@ def judge_inconsistency(estimate: synthesis.Pooled | None) -> Judgement:
     both_sides = min(ests) < 0 < max(ests)
     cis = [e.ci for e in estimate.effects]
     disjoint = any(a[1] < b[0] or b[1] < a[0] for a in cis for b in cis)
-    points = ", ".join(f"{e.study_id} {e.estimate:.2f}" for e in estimate.effects)
-    text = f"I² = {i2:.0%}, tau² = {estimate.tau2:.3f}; study SMDs {points}."
+    answers = {answer_of(x, threshold) for x in ests}
+    points = ", ".join(f"{labels.get(e.study_id, e.study_id)} {estimate.shown(e.estimate):.2f}" for e in estimate.effects)
+    text = f"I² = {i2:.0%}, tau² = {estimate.tau2:.3f}; study estimates {points}."
     if i2 >= I2_VERY_SERIOUS and both_sides and disjoint:
         return Judgement("very_serious", text + " Estimates on both sides of no effect with non-overlapping intervals.")
-    if i2 >= I2_SERIOUS:
-        return Judgement("serious", text + " Substantial unexplained heterogeneity.")
-    return Judgement("not_serious", text + " Estimates and intervals overlap; little unexplained heterogeneity.")
+    if i2 >= I2_SERIOUS and len(answers) > 1:
+        return Judgement("serious", text + " Substantial heterogeneity, and the studies point to different answers.")
+    return Judgement("not_serious", text + " Estimates and intervals overlap; heterogeneity does not change the answer.")
 
 
 def judge_indirectness(domain: str, studies: list[StudyInput], estimate) -> Judgement:
@@ -320,7 +432,7 @@ def judge_indirectness(domain: str, studies: list[StudyInput], estimate) -> Judg
     if proxy:
         problems.append("a biomarker measured in place of how patients feel, function or survive")
         level += 1
-    dispensing = [s.study_id for s in studies if s.outcome_kind == "dispensing_proxy"]
+    dispensing = [s.name for s in studies if s.outcome_kind == "dispensing_proxy"]
     if dispensing:
         problems.append(f"prescription counts stand in for the clinical outcome ({', '.join(dispensing)})")
         level = max(level, 1) if not proxy else level + 1
@@ -334,44 +446,98 @@ def judge_indirectness(domain: str, studies: list[StudyInput], estimate) -> Judg
         level += 1
     level = min(level, 2)
     if not problems:
-        return Judgement("not_serious", "Population, intervention, placebo comparison and outcome match the question.")
+        return Judgement("not_serious", "Population, intervention, comparison and outcome match the question.")
     return Judgement(LEVELS[level], "; ".join(problems).capitalize() + ".")
 
 
-def judge_imprecision(estimate: synthesis.Pooled | None, threshold: Threshold, participants: int | None) -> Judgement:
+def information_size(threshold: Threshold, estimate: synthesis.Pooled | None) -> int:
+    if threshold.measure == "RR":
+        risk = estimate.comparator_risk if estimate is not None else None
+        return optimal_information_size_events(risk if risk else 0.1, 1 - math.exp(threshold.low))
+    return optimal_information_size(threshold.high)
+
+
+def judge_imprecision(estimate: synthesis.Pooled | None, threshold: Threshold, participants: int | None,
+                      narrative: Narrative | None = None) -> Judgement:
+    ois = information_size(threshold, estimate)
+    n = f"{participants:,} participants" if participants else "participants not known"
     if estimate is None:
-        return Judgement("very_serious", "No effect estimate with a confidence interval could be obtained.")
-    low, high = estimate.ci
-    crosses_benefit = low < threshold.low < high
-    crosses_harm = low < threshold.high < high
+        if narrative is None or not narrative.results:
+            return Judgement("very_serious", "No study gave a between-group result for this outcome.")
+        if participants is None or participants < FAR_BELOW_OIS * ois:
+            return Judgement("very_serious", f"No single estimate; {n}, far below the optimal information size of {ois}.")
+        if participants < ois:
+            return Judgement("serious", f"No single estimate; {n}, below the optimal information size of {ois}.")
+        return Judgement("not_serious", f"No single estimate, but {n}, above the optimal information size of {ois}.")
+    crosses_benefit, crosses_harm = _crosses(estimate, threshold)
     g = threshold.shown
-    ci = (f"95% CI {g(low):.2f} to {g(high):.2f} against thresholds of {threshold.text()}")
-    n = f"{participants} participants" if participants else "participants not known"
+    ci = f"95% CI {g(estimate.ci_low):.2f} to {g(estimate.ci_high):.2f} against thresholds of {threshold.text()}"
+    if threshold.measure == "SMD":
+        ci = (f"95% CI {estimate.ci_low:.2f} to {estimate.ci_high:.2f} against the MID of SMD ±{threshold.high:.2f}"
+              + (f" ({fmt(threshold.mid)} on {threshold.instrument})" if threshold.mid and threshold.instrument else ""))
     if crosses_benefit and crosses_harm:
+        if participants is None or participants < FAR_BELOW_OIS * ois:
+            return Judgement("extremely_serious", f"{ci}: the interval includes both important benefit and important "
+                                                  f"harm, and {n} is far below the optimal information size of {ois}: "
+                                                  "rated down three levels (GRADE guidance 34).")
         return Judgement("very_serious", f"{ci}: the interval includes both important benefit and important harm ({n}).")
-    if (crosses_benefit or crosses_harm) and participants is not None and participants < VERY_SMALL_BODY:
-        return Judgement("very_serious", f"{ci}: the interval crosses a threshold, and only {n} (fewer than "
-                                         f"{VERY_SMALL_BODY}).")
     if crosses_benefit or crosses_harm:
+        if participants is None or participants < FAR_BELOW_OIS * ois:
+            return Judgement("very_serious", f"{ci}: the interval crosses a threshold, and {n} is far below the optimal "
+                                             f"information size of {ois}.")
         return Judgement("serious", f"{ci}: the interval crosses a threshold ({n}).")
-    if participants is None or participants < OPTIMAL_INFORMATION_SIZE:
-        return Judgement("serious", f"{ci}: the interval does not cross a threshold, but {n} is below the optimal "
-                                    f"information size of {OPTIMAL_INFORMATION_SIZE}.")
-    return Judgement("not_serious", f"{ci}; {n}, above the optimal information size.")
+    if participants is None or participants < ois:
+        return Judgement("serious", f"{ci}: the interval crosses no threshold, but {n} is below the optimal "
+                                    f"information size of {ois}.")
+    return Judgement("not_serious", f"{ci}: the interval crosses no threshold; {n}, above the optimal information "
+                                    f"size of {ois}.")
 
 
-def judge_publication_bias(n_studies: int, unpublished: tuple[str, ...] = (), missing: tuple[str, ...] = ()) -> Judgement:
-    """Reporting biases: trials finished without results, and results left out of the synthesis (missing evidence)."""
-    if unpublished and missing:
-        return Judgement("very_serious", f"Trials finished without results that could be verified or used ({', '.join(unpublished)}) "
-                                         f"and trials reporting this outcome without usable numbers ({', '.join(missing)}).")
-    if unpublished:
-        return Judgement("serious", f"Trials finished without results that could be verified or used: {', '.join(unpublished)}.")
+def judge_publication_bias(n_studies: int, participants: int | None, missing: tuple[tuple[str, int | None], ...] = ()
+                           ) -> Judgement:
+    """Missing results only: registered trials finished without results anywhere (``missing``: (name, planned n))."""
     if missing:
-        return Judgement("serious", f"Trials that measured this outcome are missing from the estimate because no page "
-                                    f"gave numbers that could be pooled: {', '.join(missing)}.")
-    return Judgement("not_serious", f"No completed registered trial without results was found; with {n_studies} "
-                                    f"stud{'y' if n_studies == 1 else 'ies'} a funnel plot cannot be read.")
+        known = sum(n for _, n in missing if n)
+        names = ", ".join(f"{name} ({f'{n} planned' if n else 'size not known'})" for name, n in missing)
+        if participants and known >= MISSING_RESULTS_SHARE * participants:
+            return Judgement("serious", f"Registered trials finished without results anywhere: {names}, against "
+                                        f"{participants:,} participants with results.")
+        return Judgement("not_serious", f"Registered trials without results ({names}) are too small, or of unknown size, "
+                                        "to suggest that missing results changed the answer.")
+    funnel = ("a funnel plot could be read" if n_studies >= 10 else
+              f"with {n_studies} stud{'y' if n_studies == 1 else 'ies'} a funnel plot cannot be read")
+    return Judgement("not_serious", f"No registered trial finished without results was found; {funnel}.")
+
+
+# --- statements ---------------------------------------------------------------------------------------------------
+
+def statement(rating: str, domain: str, answer: str, size: float | None, threshold: Threshold,
+              outcome: str | None = None, uncontrolled: bool = False) -> str:
+    """Santesso 2020 informative statement for LDN compared with placebo, sized against the MID."""
+    good, bad, thing = WORDING.get(domain, WORDING["other"])
+    thing = outcome or thing
+    if uncontrolled:
+        verb = _s(good) if domain != "other" else "helps"
+        what = f" {thing}" if domain != "other" else ""
+        return (f"We are very uncertain whether LDN {verb}{what}: no study compared it with a concurrent control group.")
+    if rating == "very low":
+        verb = _s(good) if answer == "benefit" else _s(bad) if answer == "harm" else "affects"
+        return f"We are very uncertain whether LDN {verb} {thing} compared with placebo."
+    if answer in ("little_or_no_difference", "uncertain"):
+        verb = {"high": "results", "moderate": "probably results", "low": "may result"}[rating]
+        return f"LDN {verb} in little or no difference in {thing} compared with placebo."
+    slight = ("slightly " if size is not None and threshold.measure == "SMD" and abs(size) < SLIGHT_UP_TO * threshold.high
+              else "")
+    word = good if answer == "benefit" else bad
+    if rating == "high":
+        return f"LDN {_s(word)} {thing} {slight}compared with placebo.".replace("  ", " ")
+    if rating == "moderate":
+        return f"LDN probably {_s(word)} {thing} {slight}compared with placebo.".replace("  ", " ")
+    return f"LDN may {word} {thing} {slight}compared with placebo.".replace("  ", " ")
+
+
+def _s(verb: str) -> str:
+    return verb + "s"
 
 
 # --- the rating -----------------------------------------------------------------------------------------------------
@@ -383,98 +549,60 @@ def _kind(study: StudyInput) -> str:
         return "nonrandomised"
     if study.control in UNCONTROLLED:
         return "uncontrolled"
-    # no coded control: the design decides, and an uncoded non-randomised design counts as uncontrolled
     return "randomised" if study.design in RANDOMISED_DESIGNS else "uncontrolled"
 
 
-def effect_size_words(estimate: float, threshold: Threshold) -> str:
-    """'benefit', 'little_or_no_difference' or 'harm' (negative favours LDN, on the analysis scale)."""
-    if estimate <= threshold.low:
-        return "benefit"
-    if estimate >= threshold.high:
-        return "harm"
-    return "little_or_no_difference"
-
-
-def statement(rating: str, domain: str, estimate: synthesis.Pooled | None, threshold: Threshold,
-              outcome: str | None = None) -> str:
-    """Santesso 2020 informative statement for LDN compared with placebo."""
-    good, bad, thing = WORDING.get(domain, WORDING["other"])
-    thing = outcome or thing
-    if estimate is None or rating == "very low":
-        if estimate is not None and effect_size_words(estimate.estimate, threshold) == "benefit":
-            return f"We are very uncertain whether LDN {_s(good)} {thing} compared with placebo."
-        return f"We are very uncertain whether LDN affects {thing} compared with placebo."
-    size = effect_size_words(estimate.estimate, threshold)
-    slight = ("slightly " if size != "little_or_no_difference" and threshold.measure == "SMD"
-              and abs(estimate.estimate) < 0.5 else "")
-    if size == "little_or_no_difference":
-        verb = {"high": "results", "moderate": "probably results", "low": "may result"}[rating]
-        return f"LDN {verb} in little or no difference in {thing} compared with placebo."
-    word = good if size == "benefit" else bad
-    if rating == "high":
-        return f"LDN {slight}{_s(word)} {thing} compared with placebo."
-    if rating == "moderate":
-        return f"LDN probably {slight}{_s(word)} {thing} compared with placebo."
-    return f"LDN may {slight}{word} {thing} compared with placebo."
-
-
-def _s(verb: str) -> str:
-    return verb + "s"
+STARTS = {"randomised": ("high (randomised comparisons)", 4), "nonrandomised": ("low (non-randomised comparisons)", 2),
+          "uncontrolled": ("very low (no concurrent comparison)", 1)}
 
 
 def rate(domain: str, studies: list[StudyInput], estimate: synthesis.Pooled | None, *, outcome: str | None = None,
-         threshold: Threshold | None = None, unpublished: tuple[str, ...] = ()) -> CertaintyRating:
+         threshold: Threshold | None = None, narrative: Narrative | None = None,
+         missing_results: tuple[tuple[str, int | None], ...] = ()) -> CertaintyRating:
     """GRADE certainty for one outcome of LDN versus placebo (or another comparator).
 
-    ``studies`` are every study that measured the outcome; those not in ``estimate`` are treated as missing
-    evidence (publication bias domain). ``unpublished`` lists registered trials finished without results.
+    ``studies`` are every study that measured the outcome; ``estimate`` the pooled or single-study estimate (None
+    when none could be computed); ``narrative`` their between-group results when no estimate exists;
+    ``missing_results`` registered trials of the comparison finished without results, with their planned sizes.
     """
-    threshold = threshold or THRESHOLDS.get(domain, THRESHOLDS["other"])
+    threshold = threshold or threshold_for(domain)
     primary = [s for s in studies if not s.secondary_to]  # a secondary report never changes a count
     kinds = {s.study_id: _kind(s) for s in primary}
-    if any(k == "randomised" for k in kinds.values()):
-        body = [s for s in primary if kinds[s.study_id] == "randomised"]
-        start, score, randomised, uncontrolled = "high (randomised comparisons)", 4, True, False
-    elif any(k == "nonrandomised" for k in kinds.values()):
-        body = [s for s in primary if kinds[s.study_id] == "nonrandomised"]
-        start, score, randomised, uncontrolled = "low (non-randomised comparisons)", 2, False, False
-    else:
-        body = primary
-        start, score, randomised, uncontrolled = "very low (no concurrent comparison)", 1, False, True
+    kind = next((k for k in ("randomised", "nonrandomised", "uncontrolled") if k in kinds.values()), "uncontrolled")
+    body = [s for s in primary if kinds[s.study_id] == kind]
+    start, score = STARTS[kind]
     if estimate is not None:
         ids = {s.study_id for s in body}
         kept = tuple(e for e in estimate.effects if e.study_id in ids)
-        if kept and len(kept) != len(estimate.effects):
-            estimate = synthesis.pool(kept)
+        estimate = (synthesis.pool(kept) if kept and len(kept) != len(estimate.effects) else estimate) if kept else None
+    if narrative is not None:
+        ids = {s.study_id for s in body}
+        kept_results = tuple(r for r in narrative.results if r.study_id in ids)
+        narrative = Narrative(kept_results) if kept_results else None
     pooled_ids = {e.study_id for e in estimate.effects} if estimate is not None else set()
-    missing = tuple(s.study_id for s in body if s.study_id not in pooled_ids) if estimate is not None else ()
-    sizes = [s.participants for s in body if s.participants and (not pooled_ids or s.study_id in pooled_ids)]
-    participants = int(sum(sizes)) if sizes else None
-    if uncontrolled:
-        j = {
-            "risk_of_bias": Judgement("very_serious", "No concurrent comparison: change from baseline cannot be separated "
-                                                      "from placebo response, regression to the mean or the natural course."),
-            "inconsistency": judge_inconsistency(estimate) if estimate is not None and estimate.k >= 2
-            else Judgement("not_serious", "Not assessable without comparative estimates."),
-            "indirectness": judge_indirectness(domain, body, estimate),
-            "imprecision": judge_imprecision(estimate, threshold, participants) if estimate is not None
-            else Judgement("very_serious", "No comparative effect estimate exists."),
-            "publication_bias": judge_publication_bias(len(body), unpublished, missing),
-        }
+    if estimate is not None:
+        counted = [s for s in body if s.study_id in pooled_ids]
+    elif narrative is not None:
+        counted = [s for s in body if s.study_id in {r.study_id for r in narrative.results}]
     else:
-        j = {
-            "risk_of_bias": judge_risk_of_bias(body, estimate, randomised),
-            "inconsistency": judge_inconsistency(estimate),
-            "indirectness": judge_indirectness(domain, body, estimate),
-            "imprecision": judge_imprecision(estimate, threshold, participants),
-            "publication_bias": judge_publication_bias(len(body), unpublished, missing),
-        }
+        counted = body
+    sizes = [s.participants for s in counted if s.participants]
+    participants = int(sum(sizes)) if sizes else None
+    labels = {s.study_id: s.name for s in body}
+    rob, restricted = judge_risk_of_bias(counted, estimate, narrative, threshold, kind)
+    j = {
+        "risk_of_bias": rob,
+        "inconsistency": judge_inconsistency(estimate, threshold, narrative, labels),
+        "indirectness": judge_indirectness(domain, counted, estimate),
+        "imprecision": (judge_imprecision(estimate, threshold, participants, narrative) if kind != "uncontrolled"
+                        or estimate is not None else Judgement("very_serious", "No comparative effect estimate exists.")),
+        "publication_bias": judge_publication_bias(len(counted), participants, missing_results if kind == "randomised" else ()),
+    }
     down = sum(x.downgrade for x in j.values())
     up, rating_up = 0, ""
-    if randomised:
+    if kind == "randomised":
         rating_up = "None applies: randomised evidence is not rated up."
-    elif uncontrolled:
+    elif kind == "uncontrolled":
         rating_up = "None applies: without a concurrent comparison no effect size can justify rating up."
     elif (down == 0 and estimate is not None and abs(estimate.estimate) >= _large(threshold)
           and (estimate.ci_high < threshold.low or estimate.ci_low > threshold.high)):
@@ -482,26 +610,66 @@ def rate(domain: str, studies: list[StudyInput], estimate: synthesis.Pooled | No
     else:
         rating_up = "None applies: no large effect, dose-response gradient or opposing plausible confounding shown."
     final = max(1, min(4, score - down + up))
-    if uncontrolled or estimate is None:
+    if kind == "uncontrolled" or (estimate is None and narrative is None):
         final = 1
     rating = RATINGS[final]
+    if estimate is not None:
+        answer = answer_of(estimate.estimate, threshold)
+    elif narrative is not None:
+        answer = narrative.answer
+    else:
+        answer = "uncertain"
+    if rating == "very low":
+        answer = "uncertain"
+    size = estimate.estimate if estimate is not None else None
+    shown_answer = answer_of(estimate.estimate, threshold) if estimate is not None else (narrative.answer if narrative else "uncertain")
     return CertaintyRating(
         outcome=outcome or WORDING.get(domain, WORDING["other"])[2], domain=domain, rating=rating, start=start,
-        judgements=j, rating_up=rating_up, statement=statement(rating, domain, estimate, threshold, outcome),
-        threshold=threshold, n_studies=len(body), participants=participants,
-        study_ids=tuple(s.study_id for s in body), estimate=estimate)
+        judgements=j, rating_up=rating_up,
+        statement=statement(rating, domain, shown_answer if rating == "very low" else answer, size, threshold, outcome,
+                            uncontrolled=kind == "uncontrolled"),
+        threshold=threshold, n_studies=len(counted), participants=participants,
+        study_ids=tuple(s.study_id for s in counted), answer=answer, kind=kind, estimate=estimate,
+        narrative=narrative, restricted=restricted)
 
 
 def _large(threshold: Threshold) -> float:
     return math.log(LARGE_EFFECT_RR) if threshold.measure == "RR" else LARGE_EFFECT_SMD
 
 
-def rate_synthesis(result: synthesis.Synthesis, studies: pd.DataFrame, coding: pd.DataFrame | None = None,
-                   rob: pd.DataFrame | None = None, *, outcome: str | None = None,
-                   unpublished: tuple[str, ...] = ()) -> CertaintyRating:
-    """Rate a :class:`synthesis.Synthesis`: the studies pooled plus those reporting the domain without usable numbers."""
-    effects = result.main.effects if result.main is not None else ()
-    ids = [e.study_id for e in effects] + [sid for sid, _ in result.not_pooled]
-    inputs = study_inputs(ids, studies, coding, rob, effects)
-    return rate(result.domain, inputs, result.main, outcome=outcome, unpublished=unpublished)
+def decisive(rating: CertaintyRating, studies: list[StudyInput], **kwargs) -> str:
+    """The judgement that decides the rating, and the rating under the nearest defensible alternative."""
+    worst = max(rating.judgements.items(), key=lambda kv: kv[1].downgrade)
+    parts = []
+    if worst[1].downgrade:
+        parts.append(f"Decided by {DOMAIN_LABELS[worst[0]].lower()} ({worst[1].level.replace('_', ' ')}).")
+    else:
+        parts.append("Not rated down in any domain.")
+    if rating.kind == "uncontrolled":
+        return parts[0] + " No alternative judgement changes it: without a concurrent comparison the certainty is very low."
+    t = rating.threshold
+    if t.measure == "SMD":
+        alt_mid = 0.2 if not t.fallback else (t.mid / t.sd if t.mid and t.sd else 0.2)
+        alt = replace(t, low=-alt_mid, high=alt_mid, fallback=not t.fallback)
+        other = rate(rating.domain, studies, rating.estimate, outcome=rating.outcome, threshold=alt,
+                     narrative=rating.narrative, **kwargs)
+        parts.append(f"With an MID of SMD {alt_mid:.2f} instead: {other.rating}"
+                     + (f", {other.answer.replace('_', ' ')}" if other.answer != "uncertain" else "") + ".")
+    if rating.estimate is not None:
+        lower = [s for s in studies if s.rob_overall not in HIGH_RISK and s.rob_overall is not None]
+        if lower and len(lower) < len([s for s in studies if s.study_id in rating.study_ids]):
+            kept = tuple(e for e in rating.estimate.effects if e.study_id in {s.study_id for s in lower})
+            if kept:
+                other = rate(rating.domain, lower, synthesis.pool(kept), outcome=rating.outcome, threshold=t, **kwargs)
+                parts.append(f"Without the studies at high risk of bias: {other.rating}"
+                             + (f", {other.answer.replace('_', ' ')}" if other.answer != "uncertain" else "") + ".")
+    return " ".join(parts)
 
+
+def overall(ratings: list[CertaintyRating]) -> str | None:
+    """A condition's headline: the lowest certainty among its critical outcomes (GRADE handbook, overall certainty
+    across outcomes); None when no outcome is rated."""
+    critical = [r for r in ratings if r.threshold.importance == "critical"] or ratings
+    if not critical:
+        return None
+    return RATINGS[min(SCORES[r.rating] for r in critical)]

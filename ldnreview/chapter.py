@@ -6,6 +6,8 @@ Every number the chapter prints is computed here from ``data/``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from . import certainty as ce
@@ -64,16 +66,17 @@ class Chapter:
         self.adverse_events = self.data.adverse_events[self.data.adverse_events["study_id"].isin(ids)]
         self.claims = self.data.claims[self.data.claims["condition"] == condition]
         self.awaiting = self.data.awaiting[self.data.awaiting["condition"] == condition]
-        self.certainty = grade.certainty(self.studies, self.data.risk_of_bias, awaiting=self.awaiting)
+        self.evidence = grade.evidence(self.studies)
         self.graded = tables.sort_studies(self.studies)
         # The one definition of a clinical study (no secondary reports), used by every sentence, table and figure.
         self.clinical = self.graded[self.graded["level_rank"].isin(grade.CLINICAL_RANKS) & self.graded["secondary_to"].isna()]
         self.randomised = self.clinical[self.clinical["design"].isin(grade.RANDOMISED)]
-        self.awaiting = self.data.awaiting[self.data.awaiting["condition"] == condition]
         self.ongoing = self.data.ongoing[self.data.ongoing["condition"] == condition]
         self.risk_of_bias = self.data.risk_of_bias[self.data.risk_of_bias["study_id"].isin(ids)]
-        # Per-outcome GRADE for the randomised placebo comparisons: rows of the summary-of-findings table.
+        # Per-outcome GRADE, the book's one certainty system: rows of the summary-of-findings table; the
+        # condition's headline is the certainty of its critical outcomes.
         self.findings = sof.findings(self.data, condition)
+        self.headline = sof.headline(self.findings)
 
     # -- for researchers rerunning the chapter ------------------------------------
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -82,25 +85,43 @@ class Chapter:
                 "risk_of_bias": self.risk_of_bias.copy(), "awaiting": self.awaiting.copy(), "ongoing": self.ongoing.copy(),
                 "claims": self.claims.copy()}
 
-    def certainty_with(self, **thresholds) -> grade.Certainty:
-        """The certainty rating recomputed with other thresholds (see ``grade.certainty`` for their names)."""
-        return grade.certainty(self.studies, self.data.risk_of_bias, awaiting=self.awaiting, **thresholds)
+    def findings_with(self, smd: float | None = None, **mids: float) -> pd.DataFrame:
+        """The summary of findings recomputed with other minimal important differences: ``smd`` for every continuous
+        outcome at once, or per outcome domain in the instrument's units (e.g. ``pain=1.5``; an SMD where the
+        instrument's SD is unknown)."""
+        thresholds = self.data.outcome_thresholds.copy()
+        if smd is not None:
+            thresholds = thresholds[thresholds["condition"] != self.key]
+            mids = {r["domain"]: smd for r in self.findings if r["measure"] != "RR"} | mids
+        for domain, mid in mids.items():
+            mask = (thresholds["condition"] == self.key) & (thresholds["outcome_domain"] == domain)
+            if not mask.any():
+                extra = {c: pd.NA for c in thresholds.columns}
+                extra.update(threshold_id=f"{self.key}-{domain}", condition=self.key, outcome_domain=domain,
+                             importance="critical", basis="published_mid", mid=mid, sd=1.0, instrument="SMD units",
+                             rationale="set when rerunning")
+                thresholds = pd.concat([thresholds, pd.DataFrame([extra])], ignore_index=True)
+            else:
+                thresholds.loc[mask, ["mid", "basis"]] = [mid, "published_mid"]
+                thresholds.loc[mask & thresholds["sd"].isna(), ["sd", "instrument"]] = [1.0, "SMD units"]
+        rows = sof.findings(replace(self.data, outcome_thresholds=thresholds), self.key)
+        return pd.DataFrame([{k: r[k] for k in ("outcome", "effect", "mid_text", "certainty", "statement")} for r in rows])
 
     # -- sections, in chapter order -------------------------------------------------
     def fingerprint(self) -> None:
         show_fingerprint(self.data)
 
     def bottom_line(self) -> Group:
-        c = self.certainty
+        c = self.evidence
         if c.n_clinical == 0:
             patients = Span(f"We found no published human study of LDN for {self.name}. "
                             "Any claim that it helps is, for now, not backed by clinical research.")
-            clinicians = Span("No clinical evidence. Certainty: ", Strong(c.rating),
-                              ". Searches run are listed under Gaps below.")
+            clinicians = Span("No clinical evidence, so nothing to rate. Searches run are listed under Gaps below.")
         else:
             patients = Span(
-                f"{_count_phrase(c.n_clinical, 'published study')} of people with {self.name} "
-                f"have tried LDN ({_count_phrase(c.n_randomised, 'randomised trial')}), with {c.participants:,} participants in all. ",
+                f"{words.count(c.n_clinical, 'published study')} of people with {self.name} "
+                f"{'has' if c.n_clinical == 1 else 'have'} tried LDN ({words.count(c.n_randomised, 'randomised trial')}), "
+                f"with {words.count(c.participants, 'participant')} in all. ",
                 *self._statements(), self._awaiting_sentence())
             clinicians = self._clinician_summary()
         return join(
@@ -110,7 +131,7 @@ class Chapter:
         )
 
     def _clinician_summary(self) -> Span:
-        c = self.certainty
+        c = self.evidence
         parts: list = [f"Best available design: {c.best_level.lower()}. "]
         if len(self.randomised):
             lead = self.randomised.iloc[0]
@@ -124,12 +145,13 @@ class Chapter:
             parts += ["No randomised trial. The strongest study is ", tables.cite(lead),
                       f" ({tables.DESIGN_NAMES[lead['design']]}, n={tables.fmt_number(lead['size'])}): ",
                       lead["result_summary"], " "]
-        reasons = "; ".join(c.reasons) if c.reasons else "no reason to rate down"
-        parts += ["Certainty ", Strong(c.rating), f": starting from {c.start}, rated down for {reasons}."]
+        if self.headline:
+            parts += ["Certainty of the critical outcomes: ", Strong(self.headline), " (the lowest among them; each "
+                      "outcome's rating and its reasons are in the summary of findings)."]
         return Span(*parts)
 
     def at_a_glance(self) -> Block:
-        c = self.certainty
+        c = self.evidence
         if self.studies.empty:
             return Paragraph("No studies are recorded for this condition.")
         synthesis = self.graded[self.graded["level_rank"] == 6]
@@ -137,6 +159,13 @@ class Chapter:
         if len(synthesis):
             cites = [piece for i, (_, r) in enumerate(synthesis.iterrows()) for piece in ((", " if i else ""), tables.cite(r))]
             reviews = Paragraph("Reviews that cover this condition (not counted as evidence themselves): ", *cites, ".")
+        why = None
+        if self.findings:
+            why = join(Paragraph(Strong("Certainty by outcome."), " Each outcome is rated on its own (GRADE); the "
+                                 "headline is the lowest certainty among the critical outcomes."),
+                       Bullets([Span(r["outcome"], f" ({r['importance']}): ", Strong(r["certainty"]),
+                                     "; rated down for " + ("; ".join(r["rating"].rated_down) or "nothing") + ".")
+                                for r in self.findings]))
         return join(
             tables.design_count_table(self.studies),
             table(["Measure", "Value"], [
@@ -144,42 +173,37 @@ class Chapter:
                 ["Participants in clinical studies", f"{c.participants:,}"],
                 ["Randomised trials (participants)", f"{c.n_randomised} ({c.randomised_participants:,})"],
                 ["Best design available", c.best_level or "–"],
-                ["Certainty of evidence", c.rating],
+                ["Certainty of the critical outcomes", self.headline or "not rated (no study)"],
             ]),
-            Paragraph(Strong(f"Why the certainty is {c.rating}."), f" Starting point: {c.start}. Rated down for:"),
-            Bullets(list(c.reasons) or ["none"]),
+            why,
             reviews,
         )
 
     def _statements(self) -> list:
         """What the evidence says, in GRADE's wording tied to certainty and size of effect, one outcome at a time."""
-        rated = [r for r in self.findings if r["effect"] != "not estimable"]
-        if rated:
-            return [piece for r in rated for piece in (r["statement"].rstrip(".") + " (", Strong(f"{r['certainty']} certainty"), "). ")]
-        c = self.certainty
-        if c.n_randomised == 0 and c.rating == "very low":
-            return [f"We are very uncertain whether LDN helps people with {self.name}: no study compared LDN with a "
-                    "concurrent control group (", Strong("very low certainty"), "). "]
-        return [f"We are very uncertain whether LDN helps people with {self.name} (", Strong(f"{c.rating} certainty"),
-                "); no trial reported an outcome in a form we could rate. "]
+        rows = sorted(self.findings, key=lambda r: r["importance"] != "critical")
+        return [piece for r in rows for piece in (r["statement"].rstrip(".") + " (", Strong(f"{r['certainty']} certainty"), "). ")]
 
     def summary_of_findings(self) -> Block:
         if not self.findings:
-            return Paragraph(f"No randomised placebo-controlled trial of LDN in {self.name} reported an outcome we could "
-                             "rate, so there is no summary-of-findings table; the certainty above applies to the body of "
-                             "evidence as a whole.")
+            return Paragraph(f"No clinical study of LDN in {self.name} was found, so there is nothing to rate.")
         letters = "abcdefghijklmnopqrstuvwxyz"
         rows, notes = [], []
+        comparison = ("LDN compared with placebo" if self.findings[0]["design"] == "randomised"
+                      else "LDN as studied, without a concurrent comparison")
         for i, r in enumerate(self.findings):
             mark = letters[i % 26]
-            rows.append([Span(r["outcome"], f" ({mark})"), r["participants_studies"], r["effect"],
+            effect = Span(r["effect"], *(["; ", r["effect_native"]] if r["effect_native"] else []))
+            rows.append([Span(r["outcome"], f" ({mark})"), r["participants_studies"], effect,
                          Span(r["certainty_symbols"], " ", Strong(r["certainty"])), r["statement"], r["comment"]])
-            notes += [Span(f"({mark}) {r['outcome']}. ", f) for f in r["footnotes"]]
+            notes += [Span(f"({mark}) {r['outcome']}. ", f) for f in r["footnotes"] + r["details"] + [r["decisive"]]]
         return join(
-            Paragraph(f"LDN compared with placebo for {self.name}: each outcome rated on GRADE's five domains "
-                      "(risk of bias, inconsistency, indirectness, imprecision, publication bias)."),
+            Paragraph(f"{comparison} for {self.name}: each outcome rated on GRADE's five domains (risk of bias, "
+                      "inconsistency, indirectness, imprecision, publication bias) against its own minimal important "
+                      "difference."),
             table(["Outcome", "Participants (studies)", "Effect (95% CI)", "Certainty", "What this means", "Comments"], rows),
-            Paragraph(Strong("Footnotes."), " Every judgement, with its reason:"),
+            Paragraph(Strong("Footnotes."), " Every judgement with its reason, then the details of each estimate and "
+                      "the judgement that decides it:"),
             Bullets(notes),
         )
 
@@ -193,7 +217,7 @@ class Chapter:
                                    self.data.adverse_events)
             if result.main is None or result.main.k < 2:
                 continue
-            threshold = ce.THRESHOLDS[r["domain"]]
+            threshold = r["rating"].threshold
             draw = export.drawing(
                 "forest", "forest_plot", result.main, outcome=r["outcome"], labels=labels,
                 threshold=threshold.shown(threshold.high), title=f"{self.title}: {r['outcome'].lower()}, LDN versus placebo",
@@ -292,7 +316,7 @@ class Chapter:
         clinical = self.clinical
         fig = export.drawing("figures", "evidence_strength", self.clinical, self.key, f"{self.title}: evidence by level and size")
         alt = (f"Scatter plot of {words.count(len(clinical), 'clinical study')} of LDN in {self.name} "
-               f"({words.count(len(self.randomised), 'randomised trial')}, {self.certainty.participants:,} participants) "
+               f"({words.count(len(self.randomised), 'randomised trial')}, {words.count(self.evidence.participants, 'participant')}) "
                f"by evidence level and number of participants; marker shape and colour give each study's reported direction.")
         caption = (f"Each clinical study of LDN in {self.name}, placed by evidence level and size, with colour and "
                    f"marker showing the direction of its main result. Source: data/studies.csv.")
@@ -350,12 +374,14 @@ class Chapter:
         return tables.claims_table(self.claims, self.data.studies, show_section=False)
 
     def gaps(self) -> Block:
-        c = self.certainty
+        c = self.evidence
         items: list = []
         if c.n_randomised == 0:
             items.append("No randomised controlled trial has been published.")
-        elif c.randomised_participants < grade.RANDOMISED_POOL_SERIOUS:
-            items.append(f"Randomised trials have enrolled only {c.randomised_participants:,} participants in all.")
+        imprecise = [r["outcome"].lower() for r in self.findings if r["rating"].judgements["imprecision"].downgrade]
+        if c.n_randomised and imprecise:
+            items.append(f"Randomised trials have enrolled {words.count(c.randomised_participants, 'participant')} in "
+                         f"all: too few for a precise answer on {', '.join(imprecise)}.")
         longest = self.clinical["duration_weeks"].max() if len(self.clinical) else None
         if longest is not None and not pd.isna(longest) and longest < 52:
             items.append(f"No study followed people on LDN for a year or more (longest: {tables.fmt_number(longest)} weeks).")

@@ -13,7 +13,6 @@ import yaml
 
 from . import paths
 from .load import chapter_conditions
-from . import grade
 from .chapter import in_sentence
 
 TOC_HEADER = "# Generated from data/conditions.csv by `python -m ldnreview derive`. Do not edit by hand.\n"
@@ -27,7 +26,7 @@ SECTIONS = (
     ("Summary of findings", "summary_of_findings",
      "LDN against placebo, outcome by outcome: the effect, how certain it is and what it means (GRADE; rules on the methods page)."),
     ("Evidence at a glance", "at_a_glance",
-     "Counts by design, and the certainty rating with every reason it was rated down (rules on the methods page)."),
+     "Counts by design, and each outcome's certainty with the domains it was rated down for (rules on the methods page)."),
     ("Studies", "study_table",
      "Every study we verified, strongest evidence first. Click a column heading to sort; type in the box to filter. "
      "Each row links to PubMed or the DOI, and the study name links to the bibliography."),
@@ -63,7 +62,7 @@ PROVENANCE_TAGS = ["remove-input", "hide-output"]
 RERUN = ("## Rerun this chapter\n\nClone the repository, run `make book` once (it installs the environment), then open "
          "`book/conditions/{key}.ipynb` in JupyterLab or VS Code and run it: every table and figure is rebuilt from `data/`. "
          "Outside the clone, set `LDNREVIEW_ROOT` to the clone's folder. The cells below are the way in: the chapter's data "
-         "as pandas data frames, and its certainty rating recomputed with a threshold of your choosing.")
+         "as pandas data frames, and its summary of findings recomputed with minimal important differences of your choosing.")
 
 
 def condition_notebook(condition: str, display_name: str) -> nbformat.NotebookNode:
@@ -81,8 +80,8 @@ def condition_notebook(condition: str, display_name: str) -> nbformat.NotebookNo
                 nbformat.v4.new_markdown_cell(RERUN.format(key=condition)),
                 nbformat.v4.new_code_cell('frames = chapter.frames()  # studies, outcomes, risk_of_bias, ...\n'
                                           'frames["studies"][["study_id", "design", "n_analysed", "control"]]'),
-                nbformat.v4.new_code_cell("# Certainty if imprecision were judged against 200 participants instead of "
-                                          f"{grade.RANDOMISED_POOL_SERIOUS}\nchapter.certainty_with(serious_below=200).rating"),
+                nbformat.v4.new_code_cell("# The summary of findings if every outcome's minimal important difference were "
+                                          "SMD 0.2 (the conventional 'small' effect)\nchapter.findings_with(smd=0.2)"),
                 nbformat.v4.new_markdown_cell(PROVENANCE),
                 nbformat.v4.new_code_cell("chapter.fingerprint()", metadata={"tags": PROVENANCE_TAGS}),
             ]

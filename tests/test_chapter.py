@@ -21,7 +21,7 @@ def _number(text: str, pattern: str) -> int:
 def test_counts_agree_across_the_chapter(condition, monkeypatch, tmp_path):
     monkeypatch.setenv("LDNREVIEW_FIGURES_DIR", str(tmp_path))
     chapter = Chapter(condition, DATA)
-    c = chapter.certainty
+    c = chapter.evidence
     if c.n_clinical == 0:
         return
     bottom = chapter.bottom_line().plain()

@@ -56,67 +56,26 @@ def test_analysed_preferred_over_enrolled():
 
 
 def test_no_studies_is_no_evidence():
-    assert grade.certainty(frame(study(design="narrative_review"))).rating == "no evidence"
-
-
-def test_large_low_risk_long_trials_stay_high():
-    body = frame(study(study_id="A2020", n_analysed=300), study(study_id="B2021", n_analysed=250))
-    c = grade.certainty(body, rob(A2020="low", B2021="low"))
-    assert c.rating == "high", c.reasons
-
-
-def test_uncontrolled_evidence_is_never_above_very_low():
-    """However many and however large, studies without a concurrent comparison give very low certainty."""
-    body = frame(*[study(study_id=f"S{2000 + i}", design=d, control=ctl, n_analysed=5000)
-                   for i, (d, ctl) in enumerate([("open_label", "before_after"), ("cohort", "historical"),
-                                                 ("register", "before_after"), ("case_series", "none")])])
-    c = grade.certainty(body, rob(**{f"S{2000 + i}": "critical" for i in range(4)}))
-    assert c.rating == "very low"
-    assert any("concurrent comparison" in r for r in c.reasons)
-
-
-def test_free_text_comparator_is_ignored():
-    """Only the coded control counts: a comparator described in words cannot lift an uncontrolled study."""
-    body = frame(study(design="cohort", control="before_after", comparator="healthy controls (no LDN)", n_analysed=500))
-    assert grade.certainty(body).rating == "very low"
-
-
-def test_rct_at_high_risk_of_bias_is_rated_down():
-    body = frame(study(study_id="A2020", n_analysed=300), study(study_id="B2021", n_analysed=250))
-    low = grade.certainty(body, rob(A2020="low", B2021="low"))
-    high = grade.certainty(body, rob(A2020="high", B2021="high"))
-    concerns = grade.certainty(body, rob(A2020="some_concerns", B2021="low"))
-    assert low.rating == "high" and high.rating == "moderate" and concerns.rating == "moderate"
-    assert any("serious risk of bias" in r for r in high.reasons)
-    assert any("some concerns" in r for r in concerns.reasons)
-
-
-def test_reasons_are_recorded_below_the_floor():
-    c = grade.certainty(frame(study(n_analysed=20, duration_weeks=8.0)), rob(X2020="high"))
-    assert c.rating == "very low"
-    assert len(c.reasons) >= 4, c.reasons
+    c = grade.evidence(frame(study(design="narrative_review")))
+    assert (c.n_clinical, c.participants, c.best_level) == (0, 0, None)
 
 
 def test_secondary_report_never_changes_a_count():
     main = study(study_id="A2020", n_analysed=99)
-    alone = grade.certainty(frame(main), rob(A2020="low"))
-    both = grade.certainty(frame(main, study(study_id="A2021", n_analysed=99, secondary_to="A2020")), rob(A2020="low"))
-    assert (alone.n_clinical, alone.n_randomised, alone.participants, alone.rating) == \
-           (both.n_clinical, both.n_randomised, both.participants, both.rating)
+    alone = grade.evidence(frame(main))
+    both = grade.evidence(frame(main, study(study_id="A2021", n_analysed=99, secondary_to="A2020")))
+    assert alone == both and alone.participants == 99
 
 
 def test_reviews_are_never_counted():
     body = frame(study(study_id="A2020", n_analysed=40), study(study_id="R2021", design="meta_analysis", control=None, n_analysed=4000))
-    assert grade.certainty(body, rob(A2020="low")).participants == 40
+    c = grade.evidence(body)
+    assert (c.n_clinical, c.participants, c.n_randomised, c.randomised_participants) == (1, 40, 1, 40)
 
 
-def test_indirect_outcomes_rate_down():
-    judged = rob(A2020="low", B2021="low")
-    base = frame(study(study_id="A2020", n_analysed=500), study(study_id="B2021", n_analysed=500))
-    proxy = frame(study(study_id="A2020", n_analysed=500, outcome_kind="biomarker"),
-                  study(study_id="B2021", n_analysed=500, outcome_kind="dispensing_proxy"))
-    assert grade.certainty(base, judged).rating == "high"
-    assert grade.certainty(proxy, judged).rating == "moderate"
+def test_there_is_no_per_condition_rating():
+    """One certainty system: outcomes are rated (certainty.py); grade only counts."""
+    assert not hasattr(grade, "certainty") and not hasattr(grade.Evidence, "rating")
 
 
 def test_participants_of_trials_whose_size_is_not_always_known():

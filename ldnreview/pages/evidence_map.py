@@ -11,14 +11,18 @@ from .common import cite_box, chapter_link, dataset, save_figure
 
 
 def certainty_frame(data: Dataset | None = None) -> pd.DataFrame:
+    """One row per condition: how much evidence it has and the certainty of its critical outcomes (per-outcome
+    GRADE; 'no evidence' where no human study was found)."""
     d = dataset(data)
     rows = []
     for r in d.chapter_conditions.itertuples():
-        c = grade.certainty(d.studies[d.studies["condition"] == r.condition], d.risk_of_bias,
-                            awaiting=d.awaiting[d.awaiting["condition"] == r.condition])
-        rows.append({"condition": r.condition, "display_name": r.display_name, "certainty": c.rating,
+        c = grade.evidence(d.studies[d.studies["condition"] == r.condition])
+        findings = sof.findings(d, r.condition)
+        reasons = "; ".join(f"{f['outcome'].lower()}: {', '.join(f['rating'].rated_down) or 'nothing'}" for f in findings)
+        rows.append({"condition": r.condition, "display_name": r.display_name,
+                     "certainty": sof.headline(findings) or "no evidence",
                      "studies": c.n_clinical, "participants": c.participants, "randomised": c.n_randomised,
-                     "best": c.best_level or "–", "reasons": "; ".join(c.reasons)})
+                     "best": c.best_level or "–", "reasons": reasons or "–"})
     order = {w: i for i, w in enumerate(("high", "moderate", "low", "very low", "no evidence"))}
     frame = pd.DataFrame(rows)
     frame["_order"] = frame["certainty"].map(order)
@@ -34,7 +38,7 @@ def best_evidence(d: Dataset, condition: str) -> tuple[str, str]:
         return "none found", "No published human study."
     best = tables.sort_studies(clinical).iloc[0]
     design = f"{tables.DESIGN_NAMES[best['design']]}, n={tables.fmt_number(best['size'])}"
-    findings = [r for r in sof.findings(d, condition) if r["effect"] != "not estimable"]
+    findings = [r for r in sof.findings(d, condition) if r["design"] != "uncontrolled"]
     if findings:
         return design, " ".join(f"{r['statement'].rstrip('.')} ({r['certainty']} certainty)." for r in findings[:2])
     found = {"benefit": "reported improvement", "no_difference": "found no difference", "mixed": "reported mixed results",
@@ -50,11 +54,11 @@ def condition_summary(data: Dataset | None = None) -> Block:
     for r in certainty_frame(d).itertuples():
         design, found = best_evidence(d, r.condition)
         rows.append([chapter_link(r.condition, r.display_name), r.certainty, design, found])
-    return table(["Condition", "Certainty (whole body of evidence)", "Best evidence", "What it found"], rows)
+    return table(["Condition", "Certainty of critical outcomes", "Best evidence", "What it found"], rows)
 
 
 def cross_condition_findings(data: Dataset | None = None) -> Block:
-    """Every rated outcome of every condition with randomised placebo-controlled trials, in one table."""
+    """Every rated outcome of every condition, in one table."""
     d = dataset(data)
     names = d.conditions.set_index("condition")["display_name"]
     rows = [[chapter_link(r["condition"], names[r["condition"]]), r["outcome"], r["participants_studies"], r["effect"],
@@ -69,14 +73,16 @@ def certainty_table(data: Dataset | None = None) -> Block:
     frame = certainty_frame(data)
     rows = [[chapter_link(r.condition, r.display_name), r.certainty, r.studies, f"{r.participants:,}", r.randomised, r.best, r.reasons]
             for r in frame.itertuples()]
-    return table(["Condition", "Certainty", "Clinical studies", "Participants", "Randomised trials", "Best design", "Rated down for"], rows)
+    return table(["Condition", "Certainty of critical outcomes", "Clinical studies", "Participants", "Randomised trials",
+                  "Best design", "Rated down for, by outcome"], rows)
 
 
 def certainty_summary(data: Dataset | None = None) -> Block:
     frame = certainty_frame(data)
     counts = frame["certainty"].value_counts()
     listed = ", ".join(f"{counts[w]} {w}" for w in ("high", "moderate", "low", "very low", "no evidence") if counts.get(w, 0))
-    return Paragraph(f"Across {len(frame)} conditions, the certainty of the evidence is: {listed}.")
+    return Paragraph(f"Across {len(frame)} conditions, the certainty of the critical outcomes (the lowest among each "
+                     f"condition's critical outcomes) is: {listed}.")
 
 
 def evidence_map_figure(data: Dataset | None = None) -> Block:
@@ -87,8 +93,8 @@ def evidence_map_figure(data: Dataset | None = None) -> Block:
                                "Clinical studies of LDN by condition and evidence level")
     return save_figure(draw, "evidence-map",
                  "Each bubble is one condition at one evidence level: its area grows with participants and the number inside is "
-                 "the count of studies. Its colour and pattern give the certainty of that condition's evidence, rated on the "
-                 "methods page; no study is counted as a vote. Source: data/studies.csv and data/risk_of_bias.csv.",
+                 "the count of studies. Its colour and pattern give the certainty of that condition's critical outcomes, rated "
+                 "outcome by outcome as the methods page describes; no study is counted as a vote. Source: data/studies.csv and data/risk_of_bias.csv.",
                  f"Bubble chart of {len(clinical)} clinical studies across {clinical['condition'].nunique()} conditions and five "
                  "evidence levels, each condition's bubbles shaded by the certainty of its evidence: "
                  + ", ".join(f"{n} {w}" for w, n in pd.Series(ratings).value_counts().items()) + ".")

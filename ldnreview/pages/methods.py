@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import export, grade, schema, tables, words
+from .. import certainty, export, grade, schema, sof, tables, words
 from ..load import Dataset
-from ..output import Block, Bullets, Code, Download, Paragraph, Prose, Span, Strong, join, table
+from ..output import Block, Bullets, Code, Download, Link, Paragraph, Prose, Span, Strong, join, table
 from .common import dataset, save_figure
 
 
@@ -41,31 +41,36 @@ def levels_table() -> Block:
 
 
 def certainty_rules() -> Block:
+    """The GRADE rules as the package applies them (printed from ldnreview.certainty.RULES, the one source)."""
     return Prose(
-        "Certainty of the evidence of benefit is rated for each condition from its clinical studies, in the spirit of GRADE "
-        "and from coded fields only (never from free text). The rules are applied by `ldnreview.grade.certainty`; every "
-        "reason is recorded, even once the floor is reached:\n\n"
-        "1. **Deciding studies**: the randomised trials if there are any; otherwise the non-randomised studies with a "
-        "concurrent comparison group; otherwise the uncontrolled studies. Secondary reports of a trial are never counted again; "
-        "studies whose main outcome is a laboratory measure are not clinical evidence.\n"
-        "2. **Start** at *high* for randomised trials and *low* for non-randomised controlled studies. A body of evidence with "
-        "no concurrent comparison group (single-arm trials, before-after studies, case series and reports) is *very low* and "
-        "can never be rated higher.\n"
-        f"3. **Risk of bias** (from the per-study judgements, the same rule as for each outcome): rate down once if at least "
-        f"{grade.ROB_SERIOUS_SHARE:.0%} of the deciding participants are in studies at high (RoB 2) or serious or critical "
-        "(ROBINS-I) risk of bias, or in studies with some concerns or no information; twice if every deciding study is at high "
-        "risk and one is at critical risk.\n"
-        f"4. **Imprecision**: rate down twice if the deciding studies have fewer than {grade.RANDOMISED_POOL_VERY_SERIOUS} "
-        f"participants in all, once if fewer than {grade.RANDOMISED_POOL_SERIOUS}; once more for a single study.\n"
-        f"5. **Indirectness**: rate down once if most deciding participants are in studies whose main outcome is a biomarker or "
-        f"drugs dispensed, once if most are in studies whose population only partly matches, and once if no randomised trial "
-        f"lasted longer than {grade.SHORT_TRIAL_WEEKS} weeks.\n"
-        "6. **Inconsistency and publication bias** need effect estimates per outcome and are not judged by counting studies "
-        "with significant results; per-outcome ratings are the next step of this review.\n"
-        "7. The rating never goes below *very low*. Reviews and mechanism papers are shown but never counted.\n\n"
+        "Certainty of evidence is rated per outcome and comparison with GRADE, from coded fields only (never from "
+        "free text), by `ldnreview.certainty`; the same rules below are the ones the code applies:\n\n"
+        + "\n".join(f"{i}. {rule}" for i, rule in enumerate(certainty.RULES, 1))
+        + "\n\nWhat each level means:\n\n"
         + "\n".join(f"- **{w}**: {m}." for w, m in grade.CERTAINTY_MEANING.items())
         + "\n"
     )
+
+
+def thresholds_table(data: Dataset | None = None) -> Block:
+    """Each condition's critical and important outcomes with their MIDs and sources (data/outcome_thresholds.csv)."""
+    d = dataset(data)
+    names = d.conditions.set_index("condition")["display_name"]
+    frame = d.outcome_thresholds.sort_values(["condition", "importance", "outcome_domain"], kind="stable")
+    if frame.empty:
+        return Paragraph("No outcome thresholds are recorded yet: every outcome uses the documented fallback of SMD "
+                         f"{certainty.FALLBACK_MID_SMD:g} (continuous) or a relative change of 25% (dichotomous).")
+    rows = []
+    for _, r in frame.iterrows():
+        t = certainty.threshold_for(r["outcome_domain"], r)
+        mid = (f"{certainty.fmt(r['mid'])} (SMD {t.high:.2f})" if t.measure == "SMD" and not t.fallback
+               else t.text() + (" (fallback)" if t.fallback else ""))
+        source = Link(r["mid_source_url"].split(" ; ")[0], "source") if isinstance(r["mid_source_url"], str) else "–"
+        rows.append([names.get(r["condition"], r["condition"]), sof.OUTCOME_NAMES.get(r["outcome_domain"], r["outcome_domain"]),
+                     r["importance"], r["instrument"] if isinstance(r["instrument"], str) else "–", mid, source,
+                     r["rationale"]])
+    return table(["Condition", "Outcome", "Importance", "Instrument", "Minimal important difference", "Source", "Rationale"],
+                 rows)
 
 
 def data_dictionary() -> Block:
