@@ -47,11 +47,49 @@ SOME_CONCERNS = ("some_concerns", "moderate", "no_information")
 # Share of the weight at which studies with limitations decide the answer unless lower-risk studies show otherwise.
 DECIDING_SHARE = 0.5
 
-# Pages relied on; the methods page cites them.
-GRADE6_URL = "https://www.jclinepi.com/article/S0895-4356(11)00206-X/fulltext"
-GRADE34_URL = "https://pubmed.ncbi.nlm.nih.gov/35934265/?dopt=Abstract"
-SANTESSO_URL = "https://pubmed.ncbi.nlm.nih.gov/31711912/?dopt=Abstract"
-SOURCES = (GRADE6_URL, GRADE34_URL, SANTESSO_URL)
+# Guidance these rules follow, with the page each was read on (the methods page prints them).
+GUIDANCE = (
+    ("Overall certainty across outcomes: the lowest among the critical outcomes",
+     "ACIP GRADE Handbook, chapter 10: Overall certainty of evidence (CDC)",
+     "https://cdc.gov/acip-grade-handbook/hcp/chapter-10-overall-certainty-of-evidence/index.html"),
+    ("Risk of bias across studies: weigh by contribution, rate down when high-risk studies move the answer",
+     "Cochrane Handbook 5.1, table 12.2.d: from risk of bias to study limitations in GRADE",
+     "http://handbook-5-1.cochrane.org/chapter_12/table_12_2_d_further_guidelines_for_factor_1_of_5_in_a_grade.htm"),
+    ("Risk of bias and publication bias, compare high- and low-risk studies",
+     "Guyatt G, Wang Y, Eachempati P, et al. Core GRADE 4: risk of bias, publication bias, and rating up. BMJ 2025;389:e083864",
+     "https://researchportal.plymouth.ac.uk/en/publications/core-grade-4-rating-certainty-of-evidencerisk-of-bias-publication"),
+    ("Imprecision: the CI against thresholds, the optimal information size, RR 0.75 and 1.25",
+     "Guyatt GH, Oxman AD, Kunz R, et al. GRADE guidelines 6: imprecision. J Clin Epidemiol 2011;64(12):1283-93",
+     "https://www.jclinepi.com/article/S0895-4356(11)00206-X/fulltext"),
+    ("Imprecision, minimally contextualised: the MID as threshold; two or three levels for very wide intervals",
+     "GRADE guidance 34: rating imprecision using a minimally contextualized approach. J Clin Epidemiol 2022;150:216-24",
+     "https://pubmed.ncbi.nlm.nih.gov/35934265/?dopt=Abstract"),
+    ("Target of certainty and precision",
+     "Guyatt G, Zeng L, Brignardello-Petersen R, et al. Core GRADE 2: target and precision. BMJ 2025;389:e081904",
+     "https://suppr.wilddata.cn/browses/detail/pubmed/40300802"),
+    ("Informative statements by certainty and size of effect",
+     "Santesso N, Glenton C, Dahm P, et al. GRADE guidelines 26: informative statements. J Clin Epidemiol 2020;119:126-35",
+     "https://pubmed.ncbi.nlm.nih.gov/31711912/?dopt=Abstract"),
+    ("Rating certainty without a single estimate (narrative)",
+     "Murad MH, Mustafa RA, Schünemann HJ, Sultan S, Santesso N. Rating the certainty in evidence in the absence of a "
+     "single estimate of effect. Evid Based Med 2017;22(3):85",
+     "http://ebm.bmj.com/content/early/2017/03/20/ebmed-2017-110668"),
+    ("Summary-of-findings tables",
+     "Schünemann HJ, Higgins JPT, Vist GE, et al. Cochrane Handbook chapter 14: Completing 'Summary of findings' tables "
+     "and grading the certainty of the evidence (version 6.4, 2023)",
+     "https://training.cochrane.org/handbook/current/chapter-14"),
+    ("Re-expressing an SMD on a familiar instrument (SMD x a typical SD)",
+     "Cochrane Handbook 5.1, 12.6.4: Re-expressing SMDs using a familiar instrument (chapter 15 in version 6)",
+     "http://handbook-5-1.cochrane.org/chapter_12/12_6_4_re_expressing_smds_using_a_familiar_instrument.htm"),
+    ("The RoB 2 overall judgement",
+     "Sterne JAC, Savović J, Page MJ, et al. RoB 2: a revised tool for assessing risk of bias in randomised trials. BMJ "
+     "2019;366:l4898; Cochrane RoB 2 FAQs", "https://methods.cochrane.org/risk-bias-2-faqs"),
+    ("Fallback MID: half a standard deviation",
+     "Norman GR, Sloan JA, Wyrwich KW. Interpretation of changes in health-related quality of life: the remarkable "
+     "universality of half a standard deviation. Med Care 2003;41(5):582-92",
+     "https://journals.lww.com/lww-medicalcare/Fulltext/2003/05000/Interpretation_of_Changes_in_Health_related.4.aspx"),
+)
+SOURCES = tuple(url for _, _, url in GUIDANCE)
 
 Z_ALPHA = NormalDist().inv_cdf(0.975)
 Z_BETA = NormalDist().inv_cdf(0.8)
@@ -310,7 +348,7 @@ class CertaintyRating:
     @property
     def rated_down(self) -> list[str]:
         """Domains rated down, as readers name them ('risk of bias', 'imprecision (twice)')."""
-        return [DOMAIN_LABELS[d].lower() + (" (twice)" if j.downgrade == 2 else "")
+        return [DOMAIN_LABELS[d].lower() + {1: "", 2: " (twice)", 3: " (three levels)"}[j.downgrade]
                 for d, j in self.judgements.items() if j.downgrade]
 
 

@@ -248,10 +248,10 @@ class Chapter:
                       "would add no evidence in favour of LDN and the conclusion above would not become more favourable.")
         else:
             effect = (f"{nulls} of {len(trials)} reported no difference from placebo; how counting them would change the "
-                      "conclusion cannot be judged until their results are verified.")
+                      "conclusion cannot be judged until that fact is known.")
         return (f"{words.count(len(trials), 'further controlled trial')} ({grade.participants_phrase(trials['n'])}) "
-                f"{'awaits' if one else 'await'} classification because not all of {'its' if one else 'their'} "
-                f"publication details could be verified. {effect}")
+                f"{'awaits' if one else 'await'} classification: a fact that decides whether {'it belongs' if one else 'they belong'} "
+                f"here (named below) could not yet be verified. {effect}")
 
     def risk_of_bias_section(self) -> Block:
         rob = self.risk_of_bias
@@ -371,7 +371,8 @@ class Chapter:
                 f"{' but makes no specific factual claim about it' if mentioned else ''}. "
                 "Its general claims are checked in the claims audit chapter."
             )
-        return tables.claims_table(self.claims, self.data.studies, show_section=False)
+        return tables.claims_table(self.claims, self.data.studies, show_section=False,
+                                   ratings={self.key: tables.outcome_ratings(self.findings)})
 
     def gaps(self) -> Block:
         c = self.evidence

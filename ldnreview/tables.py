@@ -160,18 +160,29 @@ def evidence_cell(row) -> Span:
     return Span(badge(row["evidence"]), "" if certainty == "not_applicable" else f" ({certainty} certainty)")
 
 
-def claims_table(claims: pd.DataFrame, studies: pd.DataFrame, show_section: bool = True) -> Table:
+def outcome_ratings(findings: list[dict]) -> str:
+    """A condition's per-outcome certainty in a few words: 'pain high; quality of life very low'."""
+    return "; ".join(f"{r['outcome'].lower()} {r['certainty']}" for r in findings) or "–"
+
+
+def claims_table(claims: pd.DataFrame, studies: pd.DataFrame, show_section: bool = True,
+                 ratings: dict[str, str] | None = None) -> Table:
+    """The claims with their verdicts; ``ratings`` maps a condition to its per-outcome certainty (outcome_ratings),
+    shown beside each claim about that condition."""
     by_id = studies.set_index("study_id")
+    ratings = ratings or {}
     rows = []
     for _, row in claims.sort_values("claim_id", kind="stable").iterrows():
         ids = [] if pd.isna(row["study_ids"]) else [s.strip() for s in row["study_ids"].split(";") if s.strip()]
         refs = Span(*[piece for i, s in enumerate(ids) for piece in ((", " if i else ""), cite(by_id.loc[s]))]) if ids else None
         values = [row["claim_id"], row["claim"], row["cited_journal"], badge(row["attribution"], "attribution"),
-                  evidence_cell(row), Span(row["verdict_reason"], " ", row["explanation"]), refs]
+                  evidence_cell(row), ratings.get(row["condition"], "–"), Span(row["verdict_reason"], " ", row["explanation"]),
+                  refs]
         if show_section:
             values.insert(1, row["section"].replace("-", " "))
         rows.append(values)
-    columns = ["Claim", "What the article says", "Journal it names", "Attribution", "Evidence", "Why", "Studies"]
+    columns = ["Claim", "What the article says", "Journal it names", "Attribution", "Evidence",
+               "Certainty by outcome (GRADE)", "Why", "Studies"]
     if show_section:
         columns.insert(1, "Section")
     return table(columns, rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import export, schema, tables
+from .. import export, schema, sof, tables
 from ..load import Dataset
 from ..output import Block, Bullets, Emphasis, Paragraph, Span, Strong, join, table
 from .common import cite_box, dataset, save_figure
@@ -32,7 +32,9 @@ def verdict_figure(data: Dataset | None = None) -> Block:
 
 def claims_full_table(data: Dataset | None = None) -> Block:
     d = dataset(data)
-    return tables.claims_table(d.claims, d.studies, show_section=True)
+    conditions = set(d.claims["condition"]) & set(d.chapter_conditions["condition"])
+    ratings = {c: tables.outcome_ratings(sof.findings(d, c)) for c in sorted(conditions)}
+    return tables.claims_table(d.claims, d.studies, show_section=True, ratings=ratings)
 
 
 def consequential_claims(data: Dataset | None = None) -> Block:

@@ -52,6 +52,14 @@ def certainty_rules() -> Block:
     )
 
 
+def guidance_sources() -> Block:
+    """The GRADE and Cochrane guidance the certainty rules follow, each with the page it was read on."""
+    # Only https addresses become links; a page read over plain http is named, not linked.
+    return Bullets([Span(Strong(topic), ": ", Link(url, citation) if url.startswith("https://")
+                         else Span(citation, " (read at ", Code(url), ")"), ".")
+                    for topic, citation, url in certainty.GUIDANCE])
+
+
 def thresholds_table(data: Dataset | None = None) -> Block:
     """Each condition's critical and important outcomes with their MIDs and sources (data/outcome_thresholds.csv)."""
     d = dataset(data)
