@@ -48,8 +48,8 @@ BROKEN_CELLS = {
                             ["row 1 (line 2), column 'report_kind'", "must be one of journal_article"]),
     "unknown derivation": ("outcomes.csv", {1: {"derivation": "guessed"}},
                            ["outcomes.csv, row 1 (line 2), column 'derivation'", "must be one of read"]),
-    "RoB 2 overall by count, not by the algorithm": ("risk_of_bias.csv", {6: {"judgement": "high"}},
-                                                     ["risk_of_bias.csv, row 6 (line 7), column 'judgement'",
+    "RoB 2 overall by count, not by the algorithm": ("risk_of_bias.csv", {14: {"judgement": "high"}},
+                                                     ["risk_of_bias.csv, row 14 (line 15), column 'judgement'",
                                                       "does not follow the rob2 algorithm, which gives 'some_concerns'"]),
     "unknown design": ("studies.csv", {1: {"design": "anecdote"}}, ["column 'design'", "must be one of rct"]),
     "empty required value": ("studies.csv", {4: {"result_summary": ""}},
@@ -91,8 +91,8 @@ BROKEN_CELLS = {
                                           ["outcomes.csv, row 1 (line 2), column 'arm_sizes'", "leave n_ldn and n_comparator empty"]),
     "assumed arms of a non-parallel row": ("outcomes.csv", {1: {"arm_sizes": "equal_allocation", "n_ldn": ""}},
                                            ["column 'arm_sizes'", "set analysis to 'parallel'"]),
-    "reported arms that are empty": ("outcomes.csv", {2: {"arm_sizes": "reported"}},
-                                     ["outcomes.csv, row 2 (line 3), column 'arm_sizes'", "both empty"]),
+    "reported arms that are empty": ("outcomes.csv", {8: {"arm_sizes": "reported"}},
+                                     ["outcomes.csv, row 8 (line 9), column 'arm_sizes'", "both empty"]),
     "arm larger than the study": ("outcomes.csv", {1: {"n_ldn": "99999"}}, ["outcomes.csv, row 1 (line 2), column 'n_ldn'", "larger than the study's N"]),
 }
 
