@@ -378,6 +378,11 @@ def event_effects(adverse_events: pd.DataFrame, studies: pd.DataFrame, study_ids
                 unusable.append((study_id, "paired (cross-over) event counts are not pooled as parallel arms"))
                 chosen = False
                 break
+            if counts[0] == 0 and counts[2] == 0:
+                # No events in either arm: the trial says nothing about the ratio of risks, so it is not pooled.
+                unusable.append((study_id, "no events in either arm, so no risk ratio can be estimated"))
+                chosen = False
+                break
             lrr, se = log_risk_ratio(*counts)
             chosen = StudyEffect(study_id, r["ae_id"], lrr, se, counts[1], counts[3], "parallel",
                                  "risk ratio from events per arm", measure="RR", events=(counts[0], counts[2]))

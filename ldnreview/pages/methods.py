@@ -73,7 +73,8 @@ def thresholds_table(data: Dataset | None = None) -> Block:
         t = certainty.threshold_for(r["outcome_domain"], r)
         mid = (f"{certainty.fmt(r['mid'])} (SMD {t.high:.2f})" if t.measure == "SMD" and not t.fallback
                else t.text() + (" (fallback)" if t.fallback else ""))
-        source = Link(r["mid_source_url"].split(" ; ")[0], "source") if isinstance(r["mid_source_url"], str) else "–"
+        url = r["mid_source_url"].split(" ; ")[0] if isinstance(r["mid_source_url"], str) else None
+        source = (Link(url, "source") if url and url.startswith("https://") else Code(url) if url else "–")
         rows.append([names.get(r["condition"], r["condition"]), sof.OUTCOME_NAMES.get(r["outcome_domain"], r["outcome_domain"]),
                      r["importance"], r["instrument"] if isinstance(r["instrument"], str) else "–", mid, source,
                      r["rationale"]])
