@@ -325,6 +325,13 @@ def _cross_table_problems(data_dir: Path, loaded: dict[str, pd.DataFrame], probl
             problems.append(f"{_where(s_path, row, 'pmid', s_lines)}: a study needs a pmid, doi, registry_id or url "
                             "(where its report can be read); none is given")
     _overall_rob_problems(data_dir, loaded["risk_of_bias"], problems)
+    # A key of several columns must identify one row, as the published data package declares.
+    for name, table in TABLES.items():
+        if isinstance(table.primary_key, tuple) and name in loaded:
+            frame = loaded[name]
+            for row in frame.index[frame.duplicated(list(table.primary_key), keep="first")]:
+                problems.append(f"{_where(data_dir / table.filename, row, table.primary_key[-1], frame.attrs['lines'])}: "
+                                f"the same {' and '.join(table.primary_key)} as an earlier row (together they must be unique)")
     # Grading reads coded fields and per-study judgements: every clinical study must have them.
     assessed = set(loaded["risk_of_bias"].loc[loaded["risk_of_bias"]["domain"] == "overall", "study_id"])
     for row, study in loaded["studies"].iterrows():

@@ -30,13 +30,13 @@ def test_counts_agree_across_the_chapter(condition, monkeypatch, tmp_path):
     word = r"(?:study|studies)"
     assert _number(bottom, rf"([\d,]+) published {word}") == c.n_clinical
     assert _number(bottom, r"\(([\d,]+) randomised trials?\)") == c.n_randomised
-    assert _number(bottom, r"with ([\d,]+) participants in all") == c.participants
+    assert _number(bottom, r"with ([\d,]+) participants? in all") == c.participants
     assert _number(glance, r"Clinical studies \| ([\d,]+)") == c.n_clinical
     assert _number(glance, r"Participants in clinical studies \| ([\d,]+)") == c.participants
     assert _number(glance, r"Randomised trials \(participants\) \| ([\d,]+)") == c.n_randomised
     assert _number(alt, rf"([\d,]+) clinical {word}") == c.n_clinical
     assert _number(alt, r"([\d,]+) randomised trials?") == c.n_randomised
-    assert _number(alt, r"([\d,]+) participants") == c.participants
+    assert _number(alt, r"([\d,]+) participants?") == c.participants
     # The design table counts each clinical study once: secondary reports and reviews add no participants.
     counted = [row for row in glance.splitlines() if re.match(r"^[a-z][^|]*\| \d+ \| [\d,]+( |$)", row)]
     assert sum(int(r.split(" | ")[1]) for r in counted) == c.n_clinical, counted

